@@ -1,0 +1,59 @@
+//! `check`: every problem in the vault, exit 1 if any is an error.
+
+use std::process::ExitCode;
+
+use dealbook::metrics::hygiene;
+use dealbook::{diagnostic, Diagnostic};
+
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = env.load()?;
+    let mut diagnostics: Vec<Diagnostic> = vault.index.diagnostics.clone();
+    diagnostics.extend(hygiene::warnings(&vault.index, &vault.config, env.today()));
+    diagnostic::sort(&mut diagnostics);
+    for d in &mut diagnostics {
+        d.path = super::display_path(&vault.root, &d.path);
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
+        Format::Text => {
+            let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+            let warnings = diagnostics.len() - errors;
+            let records =
+                vault.index.deals.len() + vault.index.contacts.len() + vault.index.accounts.len();
+            text.push_str(&format!(
+                "{records} records checked: {} and {}\n",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            ));
+            text
+        }
+    };
+    super::output::print(&text)?;
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,158 @@
+//! Everything that talks to the terminal: arguments, environment, printing, exit codes.
+
+mod check;
+mod completions;
+mod init;
+mod list;
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use dealbook::vault::{self, Vault};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "dealbook",
+    version,
+    about = "Your book of business as plain text."
+)]
+pub struct Cli {
+    /// The vault folder (default: the nearest folder upward holding dealbook.yaml, else here).
+    #[arg(long, global = true, env = "DEALBOOK_VAULT", value_name = "DIR")]
+    vault: Option<PathBuf>,
+
+    /// Report as of this day instead of today, so a report can be reproduced exactly.
+    #[arg(long, global = true, env = "DEALBOOK_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    as_of: Option<NaiveDate>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new vault: config, folders, .gitignore, a first deal and contact.
+    Init(init::Args),
+    /// Validate every file: errors and data-hygiene warnings, each with path:line:col.
+    Check(check::Args),
+    /// List deals, contacts, accounts or tasks, filtered.
+    List(list::Args),
+    /// Print shell completions.
+    Completions(completions::Args),
+}
+
+/// A problem with how dealbook was called, not with the vault: exit status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Problems in the vault's files were reported: exit status 1 with nothing more to say.
+#[derive(Debug, thiserror::Error)]
+#[error("the vault has errors")]
+pub struct DataErrors;
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let env = Env {
+        vault: cli.vault,
+        as_of: cli.as_of,
+    };
+    match cli.command {
+        Command::Init(args) => init::run(args, &env),
+        Command::Check(args) => check::run(args, &env),
+        Command::List(args) => list::run(args, &env),
+        Command::Completions(args) => completions::run(args),
+    }
+}
+
+/// Prints an error and picks the exit status: 2 for usage, 0 for a closed pipe, else 1.
+pub fn report(error: &anyhow::Error) -> ExitCode {
+    if output::is_broken_pipe(error) {
+        return ExitCode::SUCCESS;
+    }
+    if error.downcast_ref::<DataErrors>().is_some() {
+        return ExitCode::from(1);
+    }
+    eprintln!("error: {error:#}");
+    if error.downcast_ref::<UsageError>().is_some() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    dealbook::parse::body::parse_date(text.trim())
+        .ok_or_else(|| format!("`{text}` is not a date written YYYY-MM-DD"))
+}
+
+/// The global options every command shares.
+pub struct Env {
+    vault: Option<PathBuf>,
+    as_of: Option<NaiveDate>,
+}
+
+impl Env {
+    /// `--vault`, else `DEALBOOK_VAULT` (both via clap), else the nearest folder upward
+    /// holding `dealbook.yaml`, else the current folder.
+    fn root(&self) -> anyhow::Result<PathBuf> {
+        if let Some(dir) = &self.vault {
+            if !dir.is_dir() {
+                return Err(UsageError(format!(
+                    "no vault at {}: that folder does not exist",
+                    dir.display()
+                ))
+                .into());
+            }
+            return Ok(dir.clone());
+        }
+        let here = std::env::current_dir().context("cannot read the current folder")?;
+        Ok(vault::find_root(&here).unwrap_or(here))
+    }
+
+    fn today(&self) -> NaiveDate {
+        self.as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+
+    /// Loads the vault. A broken config is reported like any file problem (exit 1).
+    fn load(&self) -> anyhow::Result<Vault> {
+        let root = self.root()?;
+        Vault::load(&root).map_err(|diagnostic| {
+            eprintln!("{}", located(&root, &diagnostic));
+            DataErrors.into()
+        })
+    }
+}
+
+/// A diagnostic with its path as the user would type it from here.
+fn located(root: &Path, diagnostic: &dealbook::Diagnostic) -> String {
+    let mut shown = diagnostic.clone();
+    shown.path = display_path(root, &diagnostic.path);
+    shown.to_string()
+}
+
+/// A vault-relative path as the user can open it from the current folder.
+fn display_path(root: &Path, path: &Path) -> PathBuf {
+    let full = root.join(path);
+    let here = std::env::current_dir().unwrap_or_default();
+    match full.strip_prefix(&here) {
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => full.strip_prefix(".").unwrap_or(&full).to_path_buf(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn flags_are_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,146 @@
+//! Problems found in a vault, each pinned to a place in a file.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Every kind of problem dealbook reports. The snake_case name is the stable code users see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    // errors
+    YamlSyntax,
+    WrongType,
+    InvalidDate,
+    UnknownStage,
+    MissingStage,
+    DuplicateId,
+    UnclosedFrontMatter,
+    NotUtf8,
+    Unreadable,
+    BadConfig,
+    // warnings
+    NoCloseDate,
+    CloseDatePast,
+    NoNextStep,
+    NextStepOverdue,
+    Stale,
+    NoAmount,
+    BrokenLink,
+    UnknownKey,
+    NoFxRate,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::YamlSyntax => "yaml_syntax",
+            Code::WrongType => "wrong_type",
+            Code::InvalidDate => "invalid_date",
+            Code::UnknownStage => "unknown_stage",
+            Code::MissingStage => "missing_stage",
+            Code::DuplicateId => "duplicate_id",
+            Code::UnclosedFrontMatter => "unclosed_front_matter",
+            Code::NotUtf8 => "not_utf8",
+            Code::Unreadable => "unreadable",
+            Code::BadConfig => "bad_config",
+            Code::NoCloseDate => "no_close_date",
+            Code::CloseDatePast => "close_date_past",
+            Code::NoNextStep => "no_next_step",
+            Code::NextStepOverdue => "next_step_overdue",
+            Code::Stale => "stale",
+            Code::NoAmount => "no_amount",
+            Code::BrokenLink => "broken_link",
+            Code::UnknownKey => "unknown_key",
+            Code::NoFxRate => "no_fx_rate",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::YamlSyntax
+            | Code::WrongType
+            | Code::InvalidDate
+            | Code::UnknownStage
+            | Code::MissingStage
+            | Code::DuplicateId
+            | Code::UnclosedFrontMatter
+            | Code::NotUtf8
+            | Code::Unreadable
+            | Code::BadConfig => Severity::Error,
+            _ => Severity::Warning,
+        }
+    }
+}
+
+/// A line and column in a file, both counted from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    pub fn new(line: usize, column: usize) -> Pos {
+        Pos { line, column }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}:{}:{}: {}: {} [{}]", path.display(), line, column, severity_word(*severity), message, code.as_str())]
+pub struct Diagnostic {
+    /// Relative to the vault root.
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+impl Diagnostic {
+    pub fn new(path: impl Into<PathBuf>, pos: Pos, code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: pos.line,
+            column: pos.column,
+            severity: code.severity(),
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(severity_word(*self))
+    }
+}
+
+/// Sorts diagnostics the way `check` prints them: by file, then position, then code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.line, a.column, a.code).cmp(&(&b.path, b.line, b.column, b.code))
+    });
+}

@@ -1,0 +1,16 @@
+//! dealbook: a salesperson's book of business as plain text.
+//!
+//! Data flows one way: [`vault`] reads the files, [`parse`] turns them into [`model`] values
+//! and [`diagnostic`]s, [`metrics`] computes, [`render`] produces text and [`write`] puts it
+//! on disk. The library never prints or reads the environment; the CLI in `cli` does.
+
+pub mod diagnostic;
+pub mod metrics;
+pub mod model;
+pub mod parse;
+pub mod query;
+pub mod render;
+pub mod vault;
+
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use vault::{Index, Vault};

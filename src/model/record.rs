@@ -1,0 +1,264 @@
+//! Deals, contacts and accounts: plain typed data, plus every front-matter field as written.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::diagnostic::Pos;
+
+/// A front-matter value, as JSON so templates and `--format json` see exactly what the rep wrote.
+pub type Value = serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Deal,
+    Contact,
+    Account,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 3] = [Kind::Deal, Kind::Contact, Kind::Account];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Deal => "deal",
+            Kind::Contact => "contact",
+            Kind::Account => "account",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "deal" | "deals" | "opportunity" => Some(Kind::Deal),
+            "contact" | "contacts" | "person" => Some(Kind::Contact),
+            "account" | "accounts" | "company" => Some(Kind::Account),
+            _ => None,
+        }
+    }
+}
+
+/// A reference to another record: a plain id or a `[[wikilink]]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    /// As written.
+    pub raw: String,
+    /// What it points at: the wikilink's target without folder, alias or heading.
+    pub target: String,
+    /// The id of the record it points at, once the index resolved it.
+    pub resolved: Option<String>,
+}
+
+impl Link {
+    pub fn parse(raw: &str) -> Link {
+        let trimmed = raw.trim();
+        let inner = trimmed
+            .strip_prefix("[[")
+            .and_then(|s| s.strip_suffix("]]"))
+            .unwrap_or(trimmed);
+        let inner = inner.split(['|', '#']).next().unwrap_or(inner);
+        let inner = inner.rsplit('/').next().unwrap_or(inner);
+        let inner = inner.strip_suffix(".md").unwrap_or(inner);
+        Link {
+            raw: trimmed.to_string(),
+            target: inner.trim().to_string(),
+            resolved: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub date: NaiveDate,
+    pub text: String,
+    pub line: usize,
+    /// Inside a `## Private` section.
+    pub private: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Task {
+    pub text: String,
+    pub done: bool,
+    pub due: Option<NaiveDate>,
+    /// Tagged `@manager`: an ask for the manager.
+    pub manager: bool,
+    pub line: usize,
+    pub private: bool,
+}
+
+/// A heading's section of the body, as byte offsets into the body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The parts of a Markdown body that dealbook understands.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Body {
+    pub text: String,
+    pub log: Vec<LogEntry>,
+    pub tasks: Vec<Task>,
+    /// Sections under a heading named `Private`, hidden from the manager.
+    pub private_sections: Vec<Section>,
+    /// `[[wikilinks]]` in the text.
+    pub links: Vec<Link>,
+    /// Whether the log is written newest first (the default when unsure).
+    pub log_newest_first: bool,
+}
+
+impl Body {
+    /// The body without its private sections.
+    pub fn public_text(&self) -> String {
+        let mut text = String::with_capacity(self.text.len());
+        let mut from = 0;
+        for section in &self.private_sections {
+            text.push_str(&self.text[from..section.start]);
+            from = section.end;
+        }
+        text.push_str(&self.text[from..]);
+        text
+    }
+
+    pub fn last_activity(&self) -> Option<NaiveDate> {
+        self.log.iter().map(|entry| entry.date).max()
+    }
+}
+
+/// What every record has, whatever its kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Record {
+    pub kind: Kind,
+    /// The file stem: `deals/acme-renewal.md` → `acme-renewal`.
+    pub id: String,
+    /// Relative to the vault root, with `/` separators.
+    pub path: PathBuf,
+    /// Every front-matter field under dealbook's names, including ones dealbook does not know.
+    pub fields: BTreeMap<String, Value>,
+    /// Where each field's value starts in the file.
+    #[serde(skip)]
+    pub positions: BTreeMap<String, Pos>,
+    pub body: Body,
+    pub private: bool,
+    pub tags: Vec<String>,
+}
+
+impl Record {
+    pub fn pos(&self, field: &str) -> Pos {
+        self.positions.get(field).copied().unwrap_or(Pos::START)
+    }
+
+    pub fn text(&self, field: &str) -> Option<&str> {
+        self.fields
+            .get(field)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Deal {
+    #[serde(flatten)]
+    pub record: Record,
+    pub title: String,
+    pub account: Option<Link>,
+    pub amount: Option<f64>,
+    pub currency: String,
+    /// A stage id from the config.
+    pub stage: String,
+    /// The deal's own probability, if it overrides the stage's.
+    pub probability: Option<f64>,
+    pub forecast: Option<crate::model::ForecastCategory>,
+    pub close_date: Option<NaiveDate>,
+    pub next_step: Option<String>,
+    pub next_step_date: Option<NaiveDate>,
+    pub decision_maker: Option<Link>,
+    pub dm_engaged: Option<bool>,
+    pub roi_accepted: Option<bool>,
+    pub champion: Option<Link>,
+    pub created: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    #[serde(flatten)]
+    pub record: Record,
+    pub name: String,
+    pub account: Option<Link>,
+    pub role: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub last_contact: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Account {
+    #[serde(flatten)]
+    pub record: Record,
+    pub name: String,
+    pub industry: Option<String>,
+    pub website: Option<String>,
+}
+
+/// The front-matter keys dealbook reads for each kind (after the `fields:` mapping).
+pub fn known_fields(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Deal => &[
+            "type",
+            "title",
+            "account",
+            "amount",
+            "currency",
+            "stage",
+            "probability",
+            "forecast",
+            "close_date",
+            "next_step",
+            "next_step_date",
+            "decision_maker",
+            "dm_engaged",
+            "roi_accepted",
+            "champion",
+            "created",
+            "private",
+            "tags",
+        ],
+        Kind::Contact => &[
+            "type",
+            "name",
+            "account",
+            "role",
+            "email",
+            "phone",
+            "last_contact",
+            "tags",
+            "private",
+            "created",
+        ],
+        Kind::Account => &[
+            "type", "name", "industry", "website", "tags", "private", "created",
+        ],
+    }
+}
+
+/// A parsed file: one record of one kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnyRecord {
+    Deal(Deal),
+    Contact(Contact),
+    Account(Account),
+}
+
+impl AnyRecord {
+    pub fn record(&self) -> &Record {
+        match self {
+            AnyRecord::Deal(d) => &d.record,
+            AnyRecord::Contact(c) => &c.record,
+            AnyRecord::Account(a) => &a.record,
+        }
+    }
+}

@@ -1,0 +1,278 @@
+//! The Markdown body: log entries, tasks, private sections and wikilinks.
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::model::{Body, Link, LogEntry, Section, Task};
+
+struct Heading {
+    level: HeadingLevel,
+    title: String,
+    start: usize,
+}
+
+struct Item {
+    start: usize,
+    text: String,
+    checked: Option<bool>,
+}
+
+/// Parses `text`, whose first line is line `first_line` of the file.
+pub fn parse(text: &str, first_line: usize) -> Body {
+    let mut headings: Vec<Heading> = Vec::new();
+    let mut items: Vec<Item> = Vec::new();
+    let mut open_items: Vec<Item> = Vec::new();
+    let mut heading: Option<Heading> = None;
+
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TASKLISTS).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some(Heading {
+                    level,
+                    title: String::new(),
+                    start: range.start,
+                })
+            }
+            Event::End(TagEnd::Heading(_)) => headings.extend(heading.take()),
+            Event::Start(Tag::Item) => open_items.push(Item {
+                start: range.start,
+                text: String::new(),
+                checked: None,
+            }),
+            Event::End(TagEnd::Item) => items.extend(open_items.pop()),
+            Event::TaskListMarker(checked) => {
+                if let Some(item) = open_items.last_mut() {
+                    item.checked = Some(checked);
+                }
+            }
+            Event::Text(s) | Event::Code(s) => push_text(&mut heading, &mut open_items, &s),
+            Event::SoftBreak | Event::HardBreak => push_text(&mut heading, &mut open_items, " "),
+            _ => {}
+        }
+    }
+
+    let private_sections = private_sections(&headings, text.len());
+    let lines = LineIndex::new(text, first_line);
+    let mut body = Body {
+        links: wikilinks(text),
+        ..Body::default()
+    };
+    items.sort_by_key(|item| item.start);
+    for item in items {
+        let private = private_sections
+            .iter()
+            .any(|s| s.start <= item.start && item.start < s.end);
+        let line = lines.line(item.start);
+        let text = item.text.trim();
+        if let Some(done) = item.checked {
+            body.tasks.push(task(text, done, line, private));
+        } else if under_log_heading(&headings, item.start) {
+            if let Some((date, rest)) = leading_date(text) {
+                body.log.push(LogEntry {
+                    date,
+                    text: rest.to_string(),
+                    line,
+                    private,
+                });
+            }
+        }
+    }
+    body.log_newest_first = match body.log.as_slice() {
+        [first, second, ..] => first.date >= second.date,
+        _ => true,
+    };
+    body.private_sections = private_sections;
+    body.text = text.to_string();
+    body
+}
+
+fn push_text(heading: &mut Option<Heading>, items: &mut [Item], text: &str) {
+    if let Some(heading) = heading {
+        heading.title.push_str(text);
+    } else if let Some(item) = items.last_mut() {
+        item.text.push_str(text);
+    }
+}
+
+fn is_heading(title: &str, name: &str) -> bool {
+    title
+        .trim()
+        .trim_end_matches(':')
+        .eq_ignore_ascii_case(name)
+}
+
+fn under_log_heading(headings: &[Heading], offset: usize) -> bool {
+    headings
+        .iter()
+        .rev()
+        .find(|h| h.start < offset)
+        .is_some_and(|h| is_heading(&h.title, "log"))
+}
+
+/// A `Private` heading hides everything up to the next heading of the same or a higher level.
+fn private_sections(headings: &[Heading], len: usize) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for (i, heading) in headings.iter().enumerate() {
+        if !is_heading(&heading.title, "private") {
+            continue;
+        }
+        if sections.last().is_some_and(|s| s.end > heading.start) {
+            continue; // already inside a private section
+        }
+        let end = headings[i + 1..]
+            .iter()
+            .find(|h| h.level <= heading.level)
+            .map_or(len, |h| h.start);
+        sections.push(Section {
+            start: heading.start,
+            end,
+        });
+    }
+    sections
+}
+
+fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
+    let mut due = None;
+    let mut words = Vec::new();
+    let mut tokens = text.split_whitespace().peekable();
+    while let Some(word) = tokens.next() {
+        if let Some(date) = word.strip_prefix("due:").and_then(parse_date) {
+            due = Some(date);
+        } else if word == "📅" && tokens.peek().and_then(|w| parse_date(w)).is_some() {
+            due = tokens.next().and_then(parse_date);
+        } else {
+            words.push(word);
+        }
+    }
+    Task {
+        manager: words.iter().any(|w| w.eq_ignore_ascii_case("@manager")),
+        text: words.join(" "),
+        done,
+        due,
+        line,
+        private,
+    }
+}
+
+/// `2026-11-20: text` → (date, "text"); also `2026-11-20 - text` and `2026-11-20 text`.
+fn leading_date(text: &str) -> Option<(NaiveDate, &str)> {
+    let date = parse_date(text.get(..10)?)?;
+    let rest = text[10..].trim_start_matches([':', '-', '–', '—', ' ']);
+    Some((date, rest.trim()))
+}
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn wikilinks(text: &str) -> Vec<Link> {
+    let mut links = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("]]") else { break };
+        let inner = &after[..end];
+        if !inner.contains('\n') && !inner.trim().is_empty() {
+            links.push(Link::parse(&format!("[[{inner}]]")));
+        }
+        rest = &after[end + 2..];
+    }
+    links
+}
+
+/// Byte offset → file line.
+struct LineIndex {
+    starts: Vec<usize>,
+    first_line: usize,
+}
+
+impl LineIndex {
+    fn new(text: &str, first_line: usize) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { starts, first_line }
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.first_line + self.starts.partition_point(|&s| s <= offset) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &str = "Intro with [[Jane Doe]].\n\n## Log\n- 2026-11-20: Call with Jane; pricing is the blocker.\n- 2026-11-12 — Sent proposal\n- no date here\n\n## Tasks\n- [ ] Send revised pricing due:2026-11-25\n- [ ] @manager Call their VP Finance 📅 2026-11-28\n- [x] Book the review\n\n## Private\nChampion is leaving.\n- [ ] Quietly ask around\n\n### Still private\ntext\n\n## Notes\npublic again\n";
+
+    #[test]
+    fn reads_log_entries_under_the_log_heading() {
+        let body = parse(BODY, 10);
+        let dates: Vec<String> = body.log.iter().map(|e| e.date.to_string()).collect();
+        assert_eq!(dates, ["2026-11-20", "2026-11-12"]);
+        assert_eq!(body.log[0].text, "Call with Jane; pricing is the blocker.");
+        assert_eq!(body.log[0].line, 13);
+        assert_eq!(body.log[1].text, "Sent proposal");
+        assert!(body.log_newest_first);
+        assert_eq!(body.last_activity(), "2026-11-20".parse().ok());
+    }
+
+    #[test]
+    fn reads_tasks_with_due_dates_and_manager_asks() {
+        let body = parse(BODY, 1);
+        let tasks = &body.tasks;
+        assert_eq!(tasks.len(), 4);
+        assert_eq!(tasks[0].text, "Send revised pricing");
+        assert_eq!(tasks[0].due, "2026-11-25".parse().ok());
+        assert!(!tasks[0].manager && !tasks[0].done);
+        assert_eq!(tasks[1].due, "2026-11-28".parse().ok());
+        assert!(tasks[1].manager);
+        assert!(tasks[2].done && tasks[2].due.is_none());
+        assert!(tasks[3].private && !tasks[0].private);
+        assert_eq!(tasks[0].line, 9);
+    }
+
+    #[test]
+    fn private_sections_end_at_the_next_heading_of_the_same_level() {
+        let body = parse(BODY, 1);
+        let public = body.public_text();
+        assert!(!public.contains("Champion is leaving"));
+        assert!(!public.contains("Still private"));
+        assert!(public.contains("public again"));
+        assert!(public.contains("## Notes"));
+    }
+
+    #[test]
+    fn finds_wikilinks() {
+        let body = parse(
+            "See [[Jane Doe]] and [[companies/acme|Acme]], not [[ ]].",
+            1,
+        );
+        let targets: Vec<&str> = body.links.iter().map(|l| l.target.as_str()).collect();
+        assert_eq!(targets, ["Jane Doe", "acme"]);
+    }
+
+    #[test]
+    fn oldest_first_logs_are_recognised() {
+        let body = parse("## Log\n- 2026-01-01: a\n- 2026-02-01: b\n", 1);
+        assert!(!body.log_newest_first);
+    }
+
+    #[test]
+    fn dates_must_be_real_and_well_shaped() {
+        assert!(parse_date("2026-02-30").is_none());
+        assert!(parse_date("2026-2-3").is_none());
+        assert!(parse_date("12/15/2026").is_none());
+        assert!(parse_date("2026-12-15").is_some());
+    }
+}

@@ -1,0 +1,273 @@
+//! Bytes → model values plus diagnostics. Pure: nothing here touches the disk.
+
+pub mod body;
+pub mod front_matter;
+mod record;
+pub mod yaml;
+
+use std::path::Path;
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::{AnyRecord, Config, Kind};
+use front_matter::FrontMatter;
+
+/// What one file yields: a record if it is one and it could be read, and every problem found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ParsedFile {
+    pub record: Option<AnyRecord>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses one file. `path` is relative to the vault root; `folder_kind` is the kind its folder
+/// implies, if any (a `type:` field decides otherwise).
+pub fn parse_file(
+    path: &Path,
+    bytes: &[u8],
+    folder_kind: Option<Kind>,
+    config: &Config,
+) -> ParsedFile {
+    let mut parsed = ParsedFile::default();
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&valid[line_start..])
+                .chars()
+                .count()
+                + 1;
+            parsed.diagnostics.push(Diagnostic::new(
+                path,
+                Pos::new(line, column),
+                Code::NotUtf8,
+                "this file is not UTF-8 text; save it as UTF-8 in your editor",
+            ));
+            return parsed;
+        }
+    };
+    let split = match front_matter::split(text) {
+        FrontMatter::None => return parsed,
+        FrontMatter::Unclosed => {
+            if folder_kind.is_some() {
+                parsed.diagnostics.push(Diagnostic::new(
+                    path,
+                    Pos::START,
+                    Code::UnclosedFrontMatter,
+                    "the front matter opened with `---` on line 1 is never closed; add a `---` line after the last field",
+                ));
+            }
+            return parsed;
+        }
+        FrontMatter::Found(split) => split,
+    };
+    let entries = match yaml::parse_mapping(split.yaml, split.yaml_line) {
+        Ok(entries) => entries,
+        Err(e) => {
+            if folder_kind.is_some() || looks_typed(split.yaml) {
+                parsed
+                    .diagnostics
+                    .push(Diagnostic::new(path, e.pos, Code::YamlSyntax, e.message));
+            }
+            return parsed;
+        }
+    };
+    let type_field = entries
+        .iter()
+        .find(|(key, _)| key == "type")
+        .and_then(|(_, value)| value.as_str())
+        .and_then(Kind::parse);
+    let Some(kind) = type_field.or(folder_kind) else {
+        return parsed; // a note of another kind: meetings, daily notes
+    };
+    let mut positions = front_matter::key_positions(split.yaml, split.yaml_line);
+    let fields = record::map_fields(entries, &mut positions, kind, config);
+    let parts = record::Parts {
+        kind,
+        id: record_id(path),
+        path: path.to_path_buf(),
+        fields,
+        positions,
+        body: body::parse(split.body, split.body_line),
+    };
+    parsed.record = record::build(parts, config, &mut parsed.diagnostics);
+    parsed
+}
+
+/// A note outside the record folders is only ours if it says so with `type:`; report its YAML
+/// errors only then.
+fn looks_typed(yaml: &str) -> bool {
+    yaml.lines().any(|line| {
+        front_matter::top_level_key(line)
+            .is_some_and(|(key, value)| key == "type" && Kind::parse(value).is_some())
+    })
+}
+
+/// The file stem: `deals/acme-renewal.md` → `acme-renewal`.
+pub fn record_id(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Reads `dealbook.yaml`'s text into a checked config. `path` names the file in messages.
+pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let config: Config = yaml::parse_document(text).map_err(|e| {
+        Diagnostic::new(
+            path,
+            e.pos,
+            Code::BadConfig,
+            e.message.replacen("invalid YAML: ", "", 1),
+        )
+    })?;
+    config.validate().map_err(|(key, problem)| {
+        let top = key.split(['.', '[']).next().unwrap_or(&key);
+        let pos = front_matter::key_positions(text, 1)
+            .get(top)
+            .copied()
+            .unwrap_or(Pos::START);
+        Diagnostic::new(path, pos, Code::BadConfig, format!("`{key}` {problem}"))
+    })?;
+    Ok(config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn parse(text: &str) -> ParsedFile {
+        parse_file(
+            &PathBuf::from("deals/acme.md"),
+            text.as_bytes(),
+            Some(Kind::Deal),
+            &Config::default(),
+        )
+    }
+
+    fn deal(parsed: &ParsedFile) -> &crate::model::Deal {
+        match &parsed.record {
+            Some(AnyRecord::Deal(deal)) => deal,
+            other => panic!("not a deal: {other:?} {:?}", parsed.diagnostics),
+        }
+    }
+
+    fn codes(parsed: &ParsedFile) -> Vec<(Code, usize, usize)> {
+        parsed
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.line, d.column))
+            .collect()
+    }
+
+    #[test]
+    fn reads_a_full_deal() {
+        let parsed = parse("---\ntitle: Acme — renewal\naccount: \"[[Acme Corp]]\"\namount: 48000\nstage: Proposal\nclose_date: \"2026-12-15\"\nnext_step:   Send pricing  \ndm_engaged: yes\ncustom: 7\n---\n## Log\n- 2026-11-20: Call\n");
+        let deal = deal(&parsed);
+        assert_eq!(codes(&parsed), vec![]);
+        assert_eq!(deal.title, "Acme — renewal");
+        assert_eq!(deal.account.as_ref().unwrap().target, "Acme Corp");
+        assert_eq!(deal.amount, Some(48000.0));
+        assert_eq!(deal.stage, "proposal");
+        assert_eq!(deal.close_date, "2026-12-15".parse().ok());
+        assert_eq!(deal.next_step.as_deref(), Some("Send pricing"));
+        assert_eq!(deal.dm_engaged, Some(true));
+        assert_eq!(deal.record.fields["custom"], 7);
+        assert_eq!(deal.record.body.log[0].line, 12);
+        assert_eq!(deal.currency, "USD");
+    }
+
+    #[test]
+    fn bad_values_are_reported_where_they_are() {
+        let parsed = parse("---\nstage: proposal\namount: \"$48,000\"\nclose_date: 12/15/2026\nprobability: 120\n---\n");
+        assert_eq!(
+            codes(&parsed),
+            vec![
+                (Code::WrongType, 3, 9),
+                (Code::WrongType, 5, 14),
+                (Code::InvalidDate, 4, 13)
+            ]
+        );
+        assert!(parsed.diagnostics[0].message.contains("plain number"));
+        let deal = deal(&parsed);
+        assert_eq!(
+            (deal.amount, deal.close_date, deal.probability),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn unknown_stage_lists_the_known_ones_and_drops_the_deal() {
+        let parsed = parse("---\nstage: qualified\n---\n");
+        assert!(parsed.record.is_none());
+        assert_eq!(codes(&parsed), vec![(Code::UnknownStage, 2, 8)]);
+        assert!(parsed.diagnostics[0]
+            .message
+            .contains("prospecting, discovery"));
+    }
+
+    #[test]
+    fn yaml_errors_use_file_lines() {
+        let parsed = parse("---\ntitle: A\nstage: demo\nnext_step: Call: Jane\n---\n");
+        assert_eq!(parsed.diagnostics[0].code, Code::YamlSyntax);
+        assert_eq!(parsed.diagnostics[0].line, 4);
+    }
+
+    #[test]
+    fn bom_and_crlf() {
+        let parsed =
+            parse("\u{feff}---\r\ntitle: A\r\nstage: demo\r\n---\r\n## Log\r\n- 2026-01-02: x\r\n");
+        assert_eq!(deal(&parsed).title, "A");
+        assert_eq!(deal(&parsed).record.body.log.len(), 1);
+    }
+
+    #[test]
+    fn unquoted_wikilinks_and_near_miss_keys() {
+        let parsed = parse("---\nstage: demo\naccount: [[Acme]]\nclose_dat: 2026-01-01\n---\n");
+        assert_eq!(deal(&parsed).account.as_ref().unwrap().target, "Acme");
+        assert_eq!(codes(&parsed), vec![(Code::UnknownKey, 4, 12)]);
+        assert!(parsed.diagnostics[0].message.contains("`close_date`"));
+    }
+
+    #[test]
+    fn field_mapping_renames_to_dealbook_names() {
+        let mut config = Config::default();
+        config
+            .fields
+            .insert("close_date".into(), "expected_close_date".into());
+        config.fields.insert("title".into(), "name".into());
+        let parsed = parse_file(
+            &PathBuf::from("opportunities/x.md"),
+            b"---\nname: Big one\nstage: demo\nexpected_close_date: 2026-12-01\n---\n",
+            Some(Kind::Deal),
+            &config,
+        );
+        let deal = deal(&parsed);
+        assert_eq!(deal.title, "Big one");
+        assert_eq!(deal.close_date, "2026-12-01".parse().ok());
+        assert!(!deal.record.fields.contains_key("expected_close_date"));
+    }
+
+    #[test]
+    fn non_utf8_is_reported_with_its_position() {
+        let parsed = parse_file(
+            &PathBuf::from("deals/x.md"),
+            b"---\ntitle: caf\xe9\n---\n",
+            Some(Kind::Deal),
+            &Config::default(),
+        );
+        assert_eq!(codes(&parsed), vec![(Code::NotUtf8, 2, 11)]);
+    }
+
+    #[test]
+    fn notes_without_front_matter_or_type_are_not_records() {
+        let config = Config::default();
+        let note = |text: &str, kind| parse_file(Path::new("x.md"), text.as_bytes(), kind, &config);
+        assert_eq!(note("# Meeting\n", Some(Kind::Deal)), ParsedFile::default());
+        assert_eq!(note("---\ndate: x\n---\n", None), ParsedFile::default());
+        assert_eq!(note("---\nbad: [\n---\n", None), ParsedFile::default());
+        assert!(note("---\ntype: contact\n---\n", None).record.is_some());
+    }
+}

@@ -1,0 +1,374 @@
+//! Front-matter entries → a typed Deal, Contact or Account, with a diagnostic for every bad value.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDate;
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::{
+    known_fields, Account, AnyRecord, Body, Config, Contact, Deal, ForecastCategory, Kind, Link,
+    Record, Value,
+};
+use crate::parse::body::parse_date;
+
+/// Reads typed fields off a record's front matter, collecting a diagnostic for each bad value.
+/// A bad value is reported once and then treated as absent.
+struct Reader<'a> {
+    fields: &'a BTreeMap<String, Value>,
+    positions: &'a BTreeMap<String, Pos>,
+    path: &'a Path,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    fn report(&mut self, key: &str, code: Code, message: String) {
+        let pos = self.positions.get(key).copied().unwrap_or(Pos::START);
+        self.diagnostics
+            .push(Diagnostic::new(self.path, pos, code, message));
+    }
+
+    fn get(&self, key: &str) -> Option<&Value> {
+        self.fields.get(key).filter(|v| !v.is_null())
+    }
+
+    fn text(&mut self, key: &str) -> Option<String> {
+        match self.get(key)? {
+            Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            other => {
+                let found = describe(other);
+                self.report(
+                    key,
+                    Code::WrongType,
+                    format!("`{key}` should be text, but it is {found}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str) -> Option<NaiveDate> {
+        let value = self.get(key)?;
+        let written = match value {
+            Value::String(s) => s.trim().to_string(),
+            other => other.to_string(),
+        };
+        if written.is_empty() {
+            return None;
+        }
+        let date = parse_date(&written);
+        if date.is_none() {
+            self.report(
+                key,
+                Code::InvalidDate,
+                format!(
+                    "`{key}` must be a date written YYYY-MM-DD, like 2026-12-15, but it is \"{written}\""
+                ),
+            );
+        }
+        date
+    }
+
+    fn number(&mut self, key: &str, rule: &str) -> Option<f64> {
+        let value = self.get(key)?;
+        let number = match value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) if s.trim().is_empty() => return None,
+            Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            _ => None,
+        };
+        if number.is_none() {
+            let found = describe(value);
+            self.report(
+                key,
+                Code::WrongType,
+                format!("`{key}` {rule}, but it is {found}"),
+            );
+        }
+        number
+    }
+
+    fn boolean(&mut self, key: &str) -> Option<bool> {
+        let value = self.get(key)?;
+        let flag = match value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" => Some(true),
+                "false" | "no" | "n" => Some(false),
+                "" => return None,
+                _ => None,
+            },
+            _ => None,
+        };
+        if flag.is_none() {
+            let found = describe(value);
+            self.report(
+                key,
+                Code::WrongType,
+                format!("`{key}` must be true or false, but it is {found}"),
+            );
+        }
+        flag
+    }
+
+    /// A plain id or a `[[wikilink]]`. An unquoted `[[x]]` reaches us as a nested list; it is
+    /// read as the wikilink the rep meant.
+    fn link(&mut self, key: &str) -> Option<Link> {
+        if let Some(Value::Array(outer)) = self.get(key) {
+            if let [Value::Array(inner)] = outer.as_slice() {
+                if let [Value::String(target)] = inner.as_slice() {
+                    return Some(Link::parse(&format!("[[{target}]]")));
+                }
+            }
+        }
+        self.text(key).map(|raw| Link::parse(&raw))
+    }
+
+    fn tags(&mut self) -> Vec<String> {
+        match self.get("tags") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(|item| match item {
+                    Value::String(s) => Some(s.trim().trim_start_matches('#').to_string()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .filter(|s| !s.is_empty())
+                .collect(),
+            Some(Value::String(s)) => s
+                .split([',', ' '])
+                .map(|t| t.trim().trim_start_matches('#').to_string())
+                .filter(|t| !t.is_empty())
+                .collect(),
+            Some(other) => {
+                let found = describe(other);
+                self.report(
+                    "tags",
+                    Code::WrongType,
+                    format!("`tags` should be a list like [renewal, expansion], but it is {found}"),
+                );
+                Vec::new()
+            }
+        }
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "empty".into(),
+        Value::Bool(b) => format!("{b}"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) => format!("\"{s}\""),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a nested mapping".into(),
+    }
+}
+
+/// Renames the vault's own field names to dealbook's, per the config's `fields:`. A name that
+/// is also one of this kind's own fields is copied rather than moved (`title: name` must not
+/// take a contact's name away).
+pub fn map_fields(
+    entries: Vec<(String, Value)>,
+    positions: &mut BTreeMap<String, Pos>,
+    kind: Kind,
+    config: &Config,
+) -> BTreeMap<String, Value> {
+    let mut fields: BTreeMap<String, Value> = entries.into_iter().collect();
+    for (ours, theirs) in &config.fields {
+        if fields.contains_key(ours) {
+            continue;
+        }
+        let native = known_fields(kind).contains(&theirs.as_str());
+        let value = if native {
+            fields.get(theirs).cloned()
+        } else {
+            fields.remove(theirs)
+        };
+        if let Some(value) = value {
+            fields.insert(ours.clone(), value);
+            if let Some(pos) = positions.get(theirs).copied() {
+                positions.insert(ours.clone(), pos);
+            }
+        }
+    }
+    fields
+}
+
+pub struct Parts {
+    pub kind: Kind,
+    pub id: String,
+    pub path: std::path::PathBuf,
+    pub fields: BTreeMap<String, Value>,
+    pub positions: BTreeMap<String, Pos>,
+    pub body: Body,
+}
+
+/// Builds the typed record. Returns `None` when the record cannot stand (a deal without a
+/// valid stage); the reasons are in `diagnostics`.
+pub fn build(
+    parts: Parts,
+    config: &Config,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<AnyRecord> {
+    let Parts {
+        kind,
+        id,
+        path,
+        fields,
+        positions,
+        body,
+    } = parts;
+    let mut read = Reader {
+        fields: &fields,
+        positions: &positions,
+        path: &path,
+        diagnostics,
+    };
+    warn_near_misses(&mut read, kind, config);
+    let private = read.boolean("private").unwrap_or(false);
+    let tags = read.tags();
+    let record = |fields: BTreeMap<String, Value>, positions, body| Record {
+        kind,
+        id: id.clone(),
+        path: path.clone(),
+        fields,
+        positions,
+        body,
+        private,
+        tags: tags.clone(),
+    };
+    match kind {
+        Kind::Deal => {
+            let stage = deal_stage(&mut read, config);
+            let deal = Deal {
+                title: read.text("title").unwrap_or_else(|| id.clone()),
+                account: read.link("account"),
+                amount: read.number("amount", "must be a plain number, like 48000"),
+                currency: read
+                    .text("currency")
+                    .map(|c| c.to_ascii_uppercase())
+                    .unwrap_or_else(|| config.currency.clone()),
+                stage: stage.clone().unwrap_or_default(),
+                probability: read
+                    .number("probability", "must be a number from 0 to 100")
+                    .filter(|p| {
+                        let ok = (0.0..=100.0).contains(p);
+                        if !ok {
+                            read_report_range(&mut read, *p);
+                        }
+                        ok
+                    }),
+                forecast: deal_forecast(&mut read),
+                close_date: read.date("close_date"),
+                next_step: read.text("next_step"),
+                next_step_date: read.date("next_step_date"),
+                decision_maker: read.link("decision_maker"),
+                dm_engaged: read.boolean("dm_engaged"),
+                roi_accepted: read.boolean("roi_accepted"),
+                champion: read.link("champion"),
+                created: read.date("created"),
+                record: record(fields.clone(), positions.clone(), body),
+            };
+            stage.map(|_| AnyRecord::Deal(deal))
+        }
+        Kind::Contact => {
+            let contact = Contact {
+                name: read.text("name").unwrap_or_else(|| id.clone()),
+                account: read.link("account"),
+                role: read.text("role"),
+                email: read.text("email"),
+                phone: read.text("phone"),
+                last_contact: read.date("last_contact"),
+                record: record(fields.clone(), positions.clone(), body),
+            };
+            read.date("created");
+            Some(AnyRecord::Contact(contact))
+        }
+        Kind::Account => {
+            let account = Account {
+                name: read.text("name").unwrap_or_else(|| id.clone()),
+                industry: read.text("industry"),
+                website: read.text("website"),
+                record: record(fields.clone(), positions.clone(), body),
+            };
+            read.date("created");
+            Some(AnyRecord::Account(account))
+        }
+    }
+}
+
+fn read_report_range(read: &mut Reader<'_>, p: f64) {
+    read.report(
+        "probability",
+        Code::WrongType,
+        format!("`probability` must be a number from 0 to 100, but it is the number {p}"),
+    );
+}
+
+fn deal_stage(read: &mut Reader<'_>, config: &Config) -> Option<String> {
+    let Some(written) = read.text("stage") else {
+        let known = config.stage_ids().join(", ");
+        read.report(
+            "stage",
+            Code::MissingStage,
+            format!("this deal has no `stage`; add one of: {known}"),
+        );
+        return None;
+    };
+    match config.stage(&written) {
+        Some(stage) => Some(stage.id.clone()),
+        None => {
+            let known = config.stage_ids().join(", ");
+            read.report(
+                "stage",
+                Code::UnknownStage,
+                format!("unknown stage \"{written}\"; the known stages are: {known}"),
+            );
+            None
+        }
+    }
+}
+
+fn deal_forecast(read: &mut Reader<'_>) -> Option<ForecastCategory> {
+    let written = read.text("forecast")?;
+    let category = ForecastCategory::parse(&written);
+    if category.is_none() {
+        read.report(
+            "forecast",
+            Code::WrongType,
+            format!(
+                "`forecast` must be one of pipeline, best_case, commit, omitted, but it is \"{written}\""
+            ),
+        );
+    }
+    category
+}
+
+/// Unknown keys are welcome (reps add their own), but a near miss of a known one is a typo.
+fn warn_near_misses(read: &mut Reader<'_>, kind: Kind, config: &Config) {
+    let known = known_fields(kind);
+    let unknown: Vec<String> = read
+        .fields
+        .keys()
+        .filter(|key| !known.contains(&key.as_str()) && !config.private_fields.contains(key))
+        .cloned()
+        .collect();
+    for key in unknown {
+        let near = known
+            .iter()
+            .filter(|k| k.len() > 3)
+            .map(|k| (strsim::damerau_levenshtein(&key, k), *k))
+            .filter(|(distance, _)| *distance <= 2)
+            .min();
+        if let Some((_, suggestion)) = near {
+            read.report(
+                &key,
+                Code::UnknownKey,
+                format!("unknown field `{key}`: did you mean `{suggestion}`?"),
+            );
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! Turning the index and its numbers into text.
+
+pub mod rows;
+pub mod table;

@@ -1,0 +1,118 @@
+//! Rows as an aligned text table or as CSV.
+
+use serde_json::Value;
+
+use super::rows::Row;
+
+/// A cell's text: lists joined with `, `, whole numbers without a decimal point.
+pub fn cell(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", f as i64),
+            _ => n.to_string(),
+        },
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| cell(Some(item)))
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(other) => other.to_string(),
+    }
+}
+
+pub fn table(rows: &[Row], columns: &[&str]) -> String {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| one_line(&cell(row.get(*c))))
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            cells
+                .iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |values: Vec<String>| {
+        let mut text = values
+            .iter()
+            .zip(&widths)
+            .map(|(v, w)| format!("{v:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        text.truncate(text.trim_end().len());
+        text + "\n"
+    };
+    let mut out = line(columns.iter().map(|c| c.to_uppercase()).collect());
+    for row in cells {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+fn one_line(text: &str) -> String {
+    text.replace(['\n', '\r'], " ")
+}
+
+pub fn csv(rows: &[Row], columns: &[String]) -> String {
+    let mut out = csv_line(columns.iter().cloned());
+    for row in rows {
+        out.push_str(&csv_line(columns.iter().map(|c| cell(row.get(c)))));
+    }
+    out
+}
+
+fn csv_line(values: impl Iterator<Item = String>) -> String {
+    let fields: Vec<String> = values
+        .map(|v| {
+            if v.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", v.replace('"', "\"\""))
+            } else {
+                v
+            }
+        })
+        .collect();
+    fields.join(",") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let row = json!({"a": "x, y", "b": "say \"hi\"", "c": 3.0})
+            .as_object()
+            .unwrap()
+            .clone();
+        let columns = ["a", "b", "c"].map(String::from);
+        assert_eq!(
+            csv(&[row], &columns),
+            "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",3\n"
+        );
+    }
+
+    #[test]
+    fn table_aligns_columns() {
+        let row = json!({"id": "acme", "amount": 48000})
+            .as_object()
+            .unwrap()
+            .clone();
+        assert_eq!(
+            table(&[row], &["id", "amount"]),
+            "ID    AMOUNT\nacme  48000\n"
+        );
+    }
+}

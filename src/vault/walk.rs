@@ -1,0 +1,106 @@
+//! Finding the files that may be records.
+
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Code, Diagnostic, Pos};
+use crate::model::{Config, Kind};
+
+/// A Markdown file under the vault, with the kind its folder implies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// Relative to the vault root, with `/` separators.
+    pub path: PathBuf,
+    pub folder_kind: Option<Kind>,
+}
+
+/// Every `.md` file under `root`, in path order, skipping dot-folders, `templates/` and the
+/// folders the configured outputs are written to. Problems walking (a symlink loop, a folder
+/// that cannot be read) come back as diagnostics; the walk goes on.
+pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnostic>) {
+    let skipped = skipped_folders(config);
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            let relative = relative_path(root, entry.path());
+            !(entry.file_name().to_string_lossy().starts_with('.')
+                || entry.file_type().is_dir() && skipped.iter().any(|s| relative == Path::new(s)))
+        });
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
+                if entry.file_type().is_file() && is_markdown {
+                    let path = relative_path(root, entry.path());
+                    let folder_kind = kind_of(&path, config);
+                    files.push(Candidate { path, folder_kind });
+                }
+            }
+            Err(e) => {
+                let path = e.path().map(|p| relative_path(root, p)).unwrap_or_default();
+                let message = if e.loop_ancestor().is_some() {
+                    "this symbolic link points back into a folder above it; it was skipped".into()
+                } else {
+                    format!(
+                        "cannot be read: {}",
+                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                    )
+                };
+                diagnostics.push(Diagnostic::new(path, Pos::START, Code::Unreadable, message));
+            }
+        }
+    }
+    (files, diagnostics)
+}
+
+fn skipped_folders(config: &Config) -> Vec<String> {
+    let mut skipped = vec!["templates".to_string()];
+    for output in &config.outputs {
+        if let Some(parent) = Path::new(&output.to).parent() {
+            let parent = parent.to_string_lossy().into_owned();
+            if !parent.is_empty() {
+                skipped.push(parent);
+            }
+        }
+    }
+    skipped
+}
+
+/// Whether a relative path is a file the walk would pick up.
+pub fn is_candidate_path(path: &Path, config: &Config) -> bool {
+    let hidden = path
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    let skipped = skipped_folders(config)
+        .iter()
+        .any(|folder| path.starts_with(folder));
+    !hidden && !skipped && path.extension().is_some_and(|e| e == "md")
+}
+
+pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}
+
+/// The kind a file's folder implies: it sits anywhere below one of the configured folders.
+pub fn kind_of(path: &Path, config: &Config) -> Option<Kind> {
+    let folders = &config.folders;
+    Kind::ALL.into_iter().find(|kind| {
+        let names = match kind {
+            Kind::Deal => &folders.deals,
+            Kind::Contact => &folders.contacts,
+            Kind::Account => &folders.accounts,
+        };
+        names.iter().any(|folder| {
+            let folder = Path::new(folder.trim_matches('/'));
+            path.starts_with(folder) && path != folder
+        })
+    })
+}
