@@ -11,6 +11,7 @@ pub mod parse;
 pub mod query;
 pub mod render;
 pub mod vault;
+pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use vault::{Index, Vault};

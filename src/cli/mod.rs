@@ -5,6 +5,7 @@ mod completions;
 mod init;
 mod list;
 mod output;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +43,14 @@ enum Command {
     Check(check::Args),
     /// List deals, contacts, accounts or tasks, filtered.
     List(list::Args),
+    /// The pipeline report: forecast against quota, by stage, closing deals and their flags.
+    Pipeline(report::ReportArgs),
+    /// The one-on-one prep sheet: scoreboard, what changed, deals needing help, asks.
+    Prep(report::ReportArgs),
+    /// Render any template (the vault's templates/ first, then the built-ins).
+    Render(report::RenderArgs),
+    /// Render every output configured in dealbook.yaml.
+    Build,
     /// Print shell completions.
     Completions(completions::Args),
 }
@@ -65,6 +74,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args, &env),
         Command::Check(args) => check::run(args, &env),
         Command::List(args) => list::run(args, &env),
+        Command::Pipeline(args) => report::run_report(report::Report::Pipeline, args, &env),
+        Command::Prep(args) => report::run_report(report::Report::Prep, args, &env),
+        Command::Render(args) => report::run_render(args, &env),
+        Command::Build => report::run_build(&env),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -70,7 +70,7 @@ pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnos
                 "this open deal has no `amount`".into(),
             );
         }
-        if deal.currency != config.currency && !config.fx.contains_key(&deal.currency) {
+        if !super::money::has_rate(deal, config) {
             warn(
                 record.pos("currency"),
                 Code::NoFxRate,

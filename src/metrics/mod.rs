@@ -1,6 +1,9 @@
 //! Pure functions of the model: per-deal facts, hygiene, and (for reports) the numbers.
 
+pub mod flags;
 pub mod hygiene;
+pub mod money;
+pub mod report;
 
 use chrono::NaiveDate;
 

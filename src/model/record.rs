@@ -226,6 +226,7 @@ pub fn known_fields(kind: Kind) -> &'static [&'static str] {
             "created",
             "private",
             "tags",
+            "buying_signals",
         ],
         Kind::Contact => &[
             "type",

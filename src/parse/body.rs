@@ -144,8 +144,10 @@ fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
             words.push(word);
         }
     }
+    let manager = words.iter().any(|w| w.eq_ignore_ascii_case("@manager"));
+    words.retain(|w| !w.eq_ignore_ascii_case("@manager"));
     Task {
-        manager: words.iter().any(|w| w.eq_ignore_ascii_case("@manager")),
+        manager,
         text: words.join(" "),
         done,
         due,
@@ -237,6 +239,7 @@ mod tests {
         assert!(!tasks[0].manager && !tasks[0].done);
         assert_eq!(tasks[1].due, "2026-11-28".parse().ok());
         assert!(tasks[1].manager);
+        assert_eq!(tasks[1].text, "Call their VP Finance");
         assert!(tasks[2].done && tasks[2].due.is_none());
         assert!(tasks[3].private && !tasks[0].private);
         assert_eq!(tasks[0].line, 9);

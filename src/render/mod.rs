@@ -1,4 +1,39 @@
-//! Turning the index and its numbers into text.
+//! Turning the index and its numbers into text: redaction for an audience, the template
+//! context, the minijinja environment, and tables for `list`.
 
+pub mod audience;
+pub mod filters;
 pub mod rows;
 pub mod table;
+pub mod templates;
+
+use serde::Serialize;
+
+use crate::metrics::report::{self, Prep, ReportOptions};
+use crate::model::{Audience, Config};
+use crate::vault::Index;
+
+pub use templates::{TemplateError, Templates};
+
+/// Everything a template sees: the prep sheet's sections with all the pipeline numbers
+/// (flattened to the top level), plus the audience it was rendered for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Context {
+    #[serde(flatten)]
+    pub prep: Prep,
+    pub audience: Audience,
+}
+
+/// Redacts for the audience, then computes the reports on what is left.
+pub fn context(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    audience: Audience,
+) -> Context {
+    let visible = audience::for_audience(index, config, audience);
+    Context {
+        prep: report::prep(&visible, config, options),
+        audience,
+    }
+}

@@ -1,0 +1,185 @@
+//! `pipeline`, `prep`, `render TEMPLATE` and `build`: the reports, from templates.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use chrono::Duration;
+
+use dealbook::metrics::report::ReportOptions;
+use dealbook::model::{Audience, Period};
+use dealbook::render::{self, Templates};
+use dealbook::write::atomic;
+use dealbook::Vault;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Md,
+    Html,
+    Json,
+}
+
+/// What every report takes.
+#[derive(Debug, clap::Args)]
+pub struct Scope {
+    /// YYYY-Qn, YYYY-MM or YYYY (default: the fiscal quarter holding --as-of).
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    /// The last review: what is new is on or after this day (default: 7 days before --as-of).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    since: Option<chrono::NaiveDate>,
+    /// Who will read it: the manager never sees private deals, sections or fields.
+    #[arg(long, value_enum, default_value_t)]
+    audience: Audience,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    scope: Scope,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// A template in the vault's templates/ folder, or a built-in (pipeline.md, prep.html …).
+    template: String,
+    #[command(flatten)]
+    scope: Scope,
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum Report {
+    Pipeline,
+    Prep,
+}
+
+pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = load_reporting(env)?;
+    let options = options(&args.scope, &vault, env)?;
+    let context = render::context(&vault.index, &vault.config, &options, args.scope.audience);
+    let text = match (args.format, report) {
+        (Format::Json, Report::Pipeline) => {
+            serde_json::to_string_pretty(&context.prep.pipeline)? + "\n"
+        }
+        (Format::Json, Report::Prep) => serde_json::to_string_pretty(&context)? + "\n",
+        (format, report) => {
+            let name = match (report, format) {
+                (Report::Pipeline, Format::Html) => "pipeline.html",
+                (Report::Pipeline, _) => "pipeline.md",
+                (Report::Prep, Format::Html) => "prep.html",
+                (Report::Prep, _) => "prep.md",
+            };
+            templates(&vault).render(name, &context)?
+        }
+    };
+    emit(&text, args.output.as_deref())
+}
+
+pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = load_reporting(env)?;
+    let options = options(&args.scope, &vault, env)?;
+    let context = render::context(&vault.index, &vault.config, &options, args.scope.audience);
+    let text = templates(&vault).render(&args.template, &context)?;
+    emit(&text, args.output.as_deref())
+}
+
+/// Renders every output configured in `dealbook.yaml`, writing only what changed.
+pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = load_reporting(env)?;
+    if vault.config.outputs.is_empty() {
+        return Err(super::UsageError(
+            "dealbook.yaml has no `outputs:` to build; add e.g. `outputs: [{ template: pipeline.md, to: reports/pipeline.md }]`".into(),
+        )
+        .into());
+    }
+    let today = env.today();
+    let options = ReportOptions {
+        as_of: today,
+        period: Period::quarter_of(today, vault.config.fiscal_year_start),
+        since: today - Duration::days(7),
+    };
+    for line in build(&vault, &options)? {
+        eprintln!("{line}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Renders each configured output; returns a line per output saying what happened.
+pub fn build(vault: &Vault, options: &ReportOptions) -> anyhow::Result<Vec<String>> {
+    let templates = templates(vault);
+    let mut lines = Vec::new();
+    for output in &vault.config.outputs {
+        let context = render::context(&vault.index, &vault.config, options, output.audience);
+        let text = templates.render(&output.template, &context)?;
+        let path = vault.root.join(&output.to);
+        let written = atomic::write_if_changed(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let shown = super::display_path(&vault.root, Path::new(&output.to));
+        lines.push(if written {
+            format!("wrote {}", shown.display())
+        } else {
+            format!("unchanged {}", shown.display())
+        });
+    }
+    Ok(lines)
+}
+
+pub fn templates(vault: &Vault) -> Templates {
+    Templates::new(Some(vault.root.join("templates")))
+}
+
+/// Loads the vault and reports its errors on stderr; the report renders from the rest.
+fn load_reporting(env: &super::Env) -> anyhow::Result<Vault> {
+    let vault = env.load()?;
+    let errors: Vec<_> = vault
+        .index
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    for diagnostic in &errors {
+        eprintln!("{}", super::located(&vault.root, diagnostic));
+    }
+    if !errors.is_empty() {
+        eprintln!(
+            "{} problem(s) above; those files are left out of the report (run `dealbook check`)",
+            errors.len()
+        );
+    }
+    Ok(vault)
+}
+
+fn options(scope: &Scope, vault: &Vault, env: &super::Env) -> anyhow::Result<ReportOptions> {
+    let as_of = env.today();
+    let fiscal_year_start = vault.config.fiscal_year_start;
+    let period = match &scope.period {
+        Some(label) => Period::parse(label, fiscal_year_start).ok_or_else(|| {
+            super::UsageError(format!(
+                "`{label}` is not a period: write YYYY-Qn, YYYY-MM or YYYY"
+            ))
+        })?,
+        None => Period::quarter_of(as_of, fiscal_year_start),
+    };
+    Ok(ReportOptions {
+        as_of,
+        period,
+        since: scope.since.unwrap_or(as_of - Duration::days(7)),
+    })
+}
+
+fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    match output {
+        Some(path) => atomic::write(path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => super::output::print(text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

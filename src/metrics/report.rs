@@ -1,0 +1,572 @@
+//! The pipeline report and the one-on-one prep sheet as typed view models. Templates only lay
+//! these out, and `--format json` is the same structs serialized.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use super::money::{base_amount, Num};
+use super::{flags, forecast, last_activity, probability, stage};
+use crate::model::{Config, Deal, ForecastCategory, LogEntry, Period, Record, Task};
+use crate::vault::Index;
+
+/// What a report is computed for.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub as_of: NaiveDate,
+    pub period: Period,
+    /// The last review: what is "new" in the prep sheet is on or after this day.
+    pub since: NaiveDate,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DealView {
+    pub id: String,
+    pub title: String,
+    pub path: String,
+    pub stage: String,
+    pub open: bool,
+    pub won: bool,
+    pub lost: bool,
+    /// In the base currency; `None` without an amount or an exchange rate.
+    pub amount: Option<Num>,
+    /// As written, in the deal's own currency.
+    pub original_amount: Option<Num>,
+    pub currency: String,
+    pub probability: Num,
+    pub weighted: Option<Num>,
+    pub forecast: ForecastCategory,
+    pub close_date: Option<NaiveDate>,
+    pub in_period: bool,
+    pub created: Option<NaiveDate>,
+    pub account: Option<String>,
+    pub next_step: Option<String>,
+    pub next_step_date: Option<NaiveDate>,
+    pub decision_maker: Option<String>,
+    pub dm_engaged: Option<bool>,
+    pub roi_accepted: Option<bool>,
+    pub champion: Option<String>,
+    pub last_activity: Option<NaiveDate>,
+    pub days_since_activity: Option<i64>,
+    pub flags: Vec<&'static str>,
+    pub tags: Vec<String>,
+    pub log: Vec<LogEntry>,
+    pub tasks: Vec<Task>,
+    /// Every front-matter field, including the rep's own.
+    pub fields: BTreeMap<String, serde_json::Value>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Totals {
+    pub count: usize,
+    pub amount: Num,
+    pub weighted: Num,
+}
+
+impl Totals {
+    fn add(&mut self, deal: &DealView) {
+        self.count += 1;
+        self.amount = self.amount + deal.amount.unwrap_or_default();
+        self.weighted = self.weighted + deal.weighted.unwrap_or_default();
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StageTotals {
+    pub stage: String,
+    pub probability: Num,
+    pub count: usize,
+    pub amount: Num,
+    pub weighted: Num,
+}
+
+/// Win rate and cycle over the trailing four quarters.
+#[derive(Debug, Clone, Serialize)]
+pub struct Conversion {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub won_count: usize,
+    pub lost_count: usize,
+    /// won ÷ (won + lost), by count and by value, as ratios (0.5 is half).
+    pub win_rate_count: Option<Num>,
+    pub win_rate_value: Option<Num>,
+    pub average_won: Option<Num>,
+    pub median_cycle_days: Option<Num>,
+    /// Gap to quota ÷ average won deal, rounded up.
+    pub deals_needed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pipeline {
+    pub as_of: NaiveDate,
+    pub period: Period,
+    pub currency: String,
+    pub owner: Option<String>,
+    pub manager: Option<String>,
+    pub quota: Option<Num>,
+    pub closed_won: Num,
+    pub commit: Num,
+    pub best_case: Num,
+    pub pipeline: Num,
+    pub gap_to_quota: Option<Num>,
+    /// Open pipeline closing in the period ÷ gap to quota.
+    pub coverage: Option<Num>,
+    pub open: Totals,
+    pub by_stage: Vec<StageTotals>,
+    /// Every open deal, by close date then id.
+    pub deals: Vec<DealView>,
+    pub conversion: Conversion,
+    /// Open deals left out of the totals because their currency has no rate.
+    pub excluded: Vec<String>,
+}
+
+/// A task with the record it belongs to.
+#[derive(Debug, Clone, Serialize)]
+pub struct TaskView {
+    pub record: String,
+    pub title: String,
+    pub path: String,
+    #[serde(flatten)]
+    pub task: Task,
+}
+
+/// A deal in the "needs help" and "asks" sections, with its log since the last review.
+#[derive(Debug, Clone, Serialize)]
+pub struct DealSynopsis {
+    pub deal: DealView,
+    /// The at-risk flags, in plain words.
+    pub reasons: Vec<&'static str>,
+    pub log_since: Vec<LogEntry>,
+    /// The open `@manager` tasks on this deal.
+    pub asks: Vec<Task>,
+}
+
+/// Seed 002's questions for one open deal; `gaps` lists the unanswered ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub deal: DealView,
+    pub decision_maker_engaged: Option<bool>,
+    pub roi_accepted: Option<bool>,
+    pub next_step: Option<String>,
+    pub next_step_date: Option<NaiveDate>,
+    pub buying_signals: Option<String>,
+    /// Open tasks with a date: who (me or the manager) does what by when.
+    pub who_what_when: Vec<Task>,
+    pub gaps: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Changes {
+    pub new: Vec<DealView>,
+    pub won: Vec<DealView>,
+    pub lost: Vec<DealView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Commitments {
+    pub overdue: Vec<TaskView>,
+    pub due_this_week: Vec<TaskView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Added {
+    pub deals: Vec<DealView>,
+    pub totals: Totals,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Prep {
+    #[serde(flatten)]
+    pub pipeline: Pipeline,
+    pub since: NaiveDate,
+    pub changes: Changes,
+    pub needs_help: Vec<DealSynopsis>,
+    pub reviews: Vec<Review>,
+    pub asks: Vec<DealSynopsis>,
+    pub commitments: Commitments,
+    pub added: Added,
+}
+
+fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> Option<String> {
+    let link = link.as_ref()?;
+    let resolved = link.resolved.as_deref().and_then(|id| {
+        if contact {
+            index.contact(id).map(|c| c.name.clone())
+        } else {
+            index.account(id).map(|a| a.name.clone())
+        }
+    });
+    Some(resolved.unwrap_or_else(|| link.target.clone()))
+}
+
+pub fn deal_view(deal: &Deal, index: &Index, config: &Config, options: &ReportOptions) -> DealView {
+    let stage = stage(deal, config);
+    let amount = base_amount(deal, config);
+    let probability = probability(deal, config);
+    let last = last_activity(deal);
+    let open = stage.is_open();
+    DealView {
+        id: deal.record.id.clone(),
+        title: deal.title.clone(),
+        path: path_text(&deal.record),
+        stage: deal.stage.clone(),
+        open,
+        won: stage.won,
+        lost: stage.lost,
+        amount: amount.map(Num),
+        original_amount: deal.amount.map(Num),
+        currency: deal.currency.clone(),
+        probability: Num(probability),
+        weighted: amount.map(|a| Num(a * probability / 100.0)),
+        forecast: forecast(deal, config),
+        close_date: deal.close_date,
+        in_period: deal.close_date.is_some_and(|d| options.period.contains(d)),
+        created: deal.created,
+        account: name_of(index, &deal.account, false),
+        next_step: deal.next_step.clone(),
+        next_step_date: deal.next_step_date,
+        decision_maker: name_of(index, &deal.decision_maker, true),
+        dm_engaged: deal.dm_engaged,
+        roi_accepted: deal.roi_accepted,
+        champion: name_of(index, &deal.champion, true),
+        last_activity: last,
+        days_since_activity: last.map(|d| (options.as_of - d).num_days()),
+        flags: if open {
+            flags::flags(deal, config, options.as_of)
+        } else {
+            Vec::new()
+        },
+        tags: deal.record.tags.clone(),
+        log: deal.record.body.log.clone(),
+        tasks: deal.record.body.tasks.clone(),
+        fields: deal.record.fields.clone(),
+        body: deal.record.body.text.clone(),
+    }
+}
+
+fn path_text(record: &Record) -> String {
+    record.path.to_string_lossy().replace('\\', "/")
+}
+
+/// By close date (undated last), then id.
+fn by_close_date(deals: &mut [DealView]) {
+    deals.sort_by(|a, b| {
+        (a.close_date.is_none(), a.close_date, &a.id).cmp(&(
+            b.close_date.is_none(),
+            b.close_date,
+            &b.id,
+        ))
+    });
+}
+
+/// Every deal as the reports see it, by close date then id.
+fn deal_views(index: &Index, config: &Config, options: &ReportOptions) -> Vec<DealView> {
+    let mut all: Vec<DealView> = index
+        .deals
+        .iter()
+        .map(|deal| deal_view(deal, index, config, options))
+        .collect();
+    by_close_date(&mut all);
+    all
+}
+
+pub fn pipeline(index: &Index, config: &Config, options: &ReportOptions) -> Pipeline {
+    summarize(deal_views(index, config, options), config, options)
+}
+
+fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pipeline {
+    let (open, closed): (Vec<DealView>, Vec<DealView>) = all.into_iter().partition(|d| d.open);
+
+    let sum_in_period = |deals: &[DealView], pick: &dyn Fn(&DealView) -> bool| -> Num {
+        deals
+            .iter()
+            .filter(|d| d.in_period && pick(d))
+            .filter_map(|d| d.amount)
+            .sum()
+    };
+    let closed_won = sum_in_period(&closed, &|d| d.won);
+    let category = |c: ForecastCategory| sum_in_period(&open, &|d| d.forecast == c);
+    let (commit, best_case, pipeline) = (
+        category(ForecastCategory::Commit),
+        category(ForecastCategory::BestCase),
+        category(ForecastCategory::Pipeline),
+    );
+    let quota = options
+        .period
+        .quota(&config.quota, config.fiscal_year_start)
+        .map(Num);
+    let gap_to_quota = quota.map(|q| Num((q.0 - closed_won.0).max(0.0)));
+    let coverage = gap_to_quota
+        .filter(|gap| gap.0 > 0.0)
+        .map(|gap| Num((commit.0 + best_case.0 + pipeline.0) / gap.0));
+
+    let mut totals = Totals::default();
+    let mut by_stage: Vec<StageTotals> = config
+        .stages
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| StageTotals {
+            stage: s.id.clone(),
+            probability: Num(s.probability),
+            count: 0,
+            amount: Num(0.0),
+            weighted: Num(0.0),
+        })
+        .collect();
+    for deal in &open {
+        totals.add(deal);
+        if let Some(row) = by_stage.iter_mut().find(|s| s.stage == deal.stage) {
+            let mut t = Totals {
+                count: row.count,
+                amount: row.amount,
+                weighted: row.weighted,
+            };
+            t.add(deal);
+            (row.count, row.amount, row.weighted) = (t.count, t.amount, t.weighted);
+        }
+    }
+    let excluded = open
+        .iter()
+        .filter(|d| d.flags.contains(&"no_fx_rate"))
+        .map(|d| d.id.clone())
+        .collect();
+    let conversion = conversion(&closed, config, options, gap_to_quota);
+    Pipeline {
+        as_of: options.as_of,
+        period: options.period.clone(),
+        currency: config.currency.clone(),
+        owner: config.owner.clone(),
+        manager: config.manager.clone(),
+        quota,
+        closed_won,
+        commit,
+        best_case,
+        pipeline,
+        gap_to_quota,
+        coverage,
+        open: totals,
+        by_stage,
+        deals: open,
+        conversion,
+        excluded,
+    }
+}
+
+/// The four fiscal quarters ending with the one holding `as_of`, up to `as_of`.
+fn conversion(
+    closed: &[DealView],
+    config: &Config,
+    options: &ReportOptions,
+    gap: Option<Num>,
+) -> Conversion {
+    let current = Period::quarter_of(options.as_of, config.fiscal_year_start);
+    let from = current.start - chrono::Months::new(9);
+    let to = options.as_of;
+    let window: Vec<&DealView> = closed
+        .iter()
+        .filter(|d| d.close_date.is_some_and(|c| from <= c && c <= to))
+        .collect();
+    let won: Vec<&&DealView> = window.iter().filter(|d| d.won).collect();
+    let lost: Vec<&&DealView> = window.iter().filter(|d| d.lost).collect();
+    let value =
+        |deals: &[&&DealView]| -> f64 { deals.iter().filter_map(|d| d.amount).map(|a| a.0).sum() };
+    let ratio = |a: f64, b: f64| (b > 0.0).then(|| Num(a / b));
+    let won_value = value(&won);
+    let won_with_amount = won.iter().filter(|d| d.amount.is_some()).count();
+    let average_won = ratio(won_value, won_with_amount as f64);
+    let mut cycles: Vec<i64> = won
+        .iter()
+        .filter_map(|d| Some((d.close_date? - d.created?).num_days()))
+        .collect();
+    cycles.sort_unstable();
+    let median_cycle_days = match cycles.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(Num(cycles[n / 2] as f64)),
+        n => Some(Num((cycles[n / 2 - 1] + cycles[n / 2]) as f64 / 2.0)),
+    };
+    Conversion {
+        from,
+        to,
+        won_count: won.len(),
+        lost_count: lost.len(),
+        win_rate_count: ratio(won.len() as f64, (won.len() + lost.len()) as f64),
+        win_rate_value: ratio(won_value, won_value + value(&lost)),
+        deals_needed: match (gap, average_won) {
+            (Some(gap), Some(avg)) if avg.0 > 0.0 => Some((gap.0 / avg.0).ceil() as u64),
+            _ => None,
+        },
+        average_won,
+        median_cycle_days,
+    }
+}
+
+pub fn prep(index: &Index, config: &Config, options: &ReportOptions) -> Prep {
+    let all = deal_views(index, config, options);
+    let pipeline = summarize(all.clone(), config, options);
+    let since = options.since;
+    let as_of = options.as_of;
+    let log_since = |deal: &DealView| -> Vec<LogEntry> {
+        let mut log: Vec<LogEntry> = deal
+            .log
+            .iter()
+            .filter(|e| e.date >= since)
+            .cloned()
+            .collect();
+        log.sort_by(|a, b| b.date.cmp(&a.date).then(a.line.cmp(&b.line)));
+        log
+    };
+    let open_asks = |deal: &DealView| -> Vec<Task> {
+        deal.tasks
+            .iter()
+            .filter(|t| t.manager && !t.done)
+            .cloned()
+            .collect()
+    };
+    let synopsis = |deal: &DealView| DealSynopsis {
+        deal: deal.clone(),
+        reasons: deal
+            .flags
+            .iter()
+            .filter(|f| flags::AT_RISK.contains(f))
+            .map(|f| flags::describe(f))
+            .collect(),
+        log_since: log_since(deal),
+        asks: open_asks(deal),
+    };
+    let needs_help = pipeline
+        .deals
+        .iter()
+        .filter(|d| d.flags.iter().any(|f| flags::AT_RISK.contains(f)))
+        .map(synopsis)
+        .collect();
+    let asks = pipeline
+        .deals
+        .iter()
+        .filter(|d| !open_asks(d).is_empty())
+        .map(synopsis)
+        .collect();
+    let reviews = pipeline.deals.iter().map(|d| review(d, as_of)).collect();
+
+    let closed_since = |d: &DealView| d.close_date.is_some_and(|c| since <= c && c <= as_of);
+    let new: Vec<DealView> = all
+        .iter()
+        .filter(|d| d.created.is_some_and(|c| since <= c && c <= as_of))
+        .cloned()
+        .collect();
+    let changes = Changes {
+        won: all
+            .iter()
+            .filter(|d| d.won && closed_since(d))
+            .cloned()
+            .collect(),
+        lost: all
+            .iter()
+            .filter(|d| d.lost && closed_since(d))
+            .cloned()
+            .collect(),
+        new: new.clone(),
+    };
+    let added_deals: Vec<DealView> = new.into_iter().filter(|d| d.open).collect();
+    let mut added_totals = Totals::default();
+    added_deals.iter().for_each(|d| added_totals.add(d));
+
+    Prep {
+        since,
+        changes,
+        needs_help,
+        reviews,
+        asks,
+        commitments: commitments(index, as_of),
+        added: Added {
+            deals: added_deals,
+            totals: added_totals,
+        },
+        pipeline,
+    }
+}
+
+fn review(deal: &DealView, as_of: NaiveDate) -> Review {
+    let buying_signals = deal
+        .fields
+        .get("buying_signals")
+        .and_then(|v| v.as_str())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let who_what_when: Vec<Task> = deal
+        .tasks
+        .iter()
+        .filter(|t| !t.done && t.due.is_some())
+        .cloned()
+        .collect();
+    let mut gaps = Vec::new();
+    if deal.decision_maker.is_none() {
+        gaps.push("Who is the decision maker?");
+    }
+    if deal.dm_engaged != Some(true) {
+        gaps.push("Are we engaged with the decision maker?");
+    }
+    if deal.roi_accepted != Some(true) {
+        gaps.push("Does the customer accept the ROI?");
+    }
+    match (&deal.next_step, deal.next_step_date) {
+        (None, _) => gaps.push("What is the agreed next step?"),
+        (Some(_), None) => gaps.push("When is the next step due?"),
+        (Some(_), Some(date)) if date < as_of => gaps.push("The next step is overdue: what now?"),
+        _ => {}
+    }
+    if buying_signals.is_none() {
+        gaps.push("Are they behaving like a buyer?");
+    }
+    if who_what_when.is_empty() {
+        gaps.push("Who does what by when?");
+    }
+    Review {
+        decision_maker_engaged: deal.dm_engaged,
+        roi_accepted: deal.roi_accepted,
+        next_step: deal.next_step.clone(),
+        next_step_date: deal.next_step_date,
+        buying_signals,
+        who_what_when,
+        gaps,
+        deal: deal.clone(),
+    }
+}
+
+/// The rep's own open tasks (not the asks for the manager): overdue, and due in the next 7 days.
+fn commitments(index: &Index, as_of: NaiveDate) -> Commitments {
+    let week_end = as_of + Duration::days(7);
+    let titled = index
+        .deals
+        .iter()
+        .map(|d| (&d.record, d.title.as_str()))
+        .chain(index.contacts.iter().map(|c| (&c.record, c.name.as_str())))
+        .chain(index.accounts.iter().map(|a| (&a.record, a.name.as_str())));
+    let mut tasks: Vec<TaskView> = titled
+        .flat_map(|(record, title)| {
+            record
+                .body
+                .tasks
+                .iter()
+                .filter(|t| !t.done && !t.manager && t.due.is_some_and(|d| d <= week_end))
+                .map(move |task| TaskView {
+                    record: record.id.clone(),
+                    title: title.to_string(),
+                    path: path_text(record),
+                    task: task.clone(),
+                })
+        })
+        .collect();
+    tasks.sort_by(|a, b| {
+        (a.task.due, &a.record, a.task.line).cmp(&(b.task.due, &b.record, b.task.line))
+    });
+    let (overdue, due_this_week) = tasks
+        .into_iter()
+        .partition(|t| t.task.due.is_some_and(|d| d < as_of));
+    Commitments {
+        overdue,
+        due_this_week,
+    }
+}

@@ -1,0 +1,146 @@
+//! Filters a template author needs: money, percent, dates and days between dates.
+
+use chrono::NaiveDate;
+use minijinja::value::Value;
+use minijinja::{Error, ErrorKind, State};
+
+/// `{{ 48000 | money }}` → `$48,000`; `{{ x | money("EUR") }}` → `€48,000`. Without a
+/// currency it uses the report's. Cents only when there are some.
+pub fn money(state: &State, value: Value, currency: Option<String>) -> Result<String, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok("—".into());
+    }
+    let amount = number(&value)?;
+    let currency = currency
+        .or_else(|| {
+            state
+                .lookup("currency")
+                .and_then(|c| c.as_str().map(String::from))
+        })
+        .unwrap_or_default();
+    let digits = if amount.fract().abs() < 0.005 { 0 } else { 2 };
+    let text = grouped(amount.abs(), digits);
+    let sign = if amount < 0.0 { "-" } else { "" };
+    Ok(match symbol(&currency) {
+        Some(symbol) => format!("{sign}{symbol}{text}"),
+        None if currency.is_empty() => format!("{sign}{text}"),
+        None => format!("{sign}{text} {currency}"),
+    })
+}
+
+/// `{{ 0.425 | percent }}` → `43%`; `{{ 0.425 | percent(1) }}` → `42.5%`.
+pub fn percent(value: Value, digits: Option<usize>) -> Result<String, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok("—".into());
+    }
+    let digits = digits.unwrap_or(0);
+    Ok(format!("{:.*}%", digits, number(&value)? * 100.0))
+}
+
+/// `{{ deal.close_date | date("%b %-d") }}` → `Dec 15`; the default format is `%Y-%m-%d`.
+pub fn date(value: Value, format: Option<String>) -> Result<String, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok("—".into());
+    }
+    let date = to_date(&value)?;
+    let format = format.unwrap_or_else(|| "%Y-%m-%d".into());
+    let items: Vec<chrono::format::Item> = chrono::format::StrftimeItems::new(&format).collect();
+    if items.contains(&chrono::format::Item::Error) {
+        return Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{format}` is not a date format (see chrono's strftime)"),
+        ));
+    }
+    Ok(date.format_with_items(items.into_iter()).to_string())
+}
+
+/// `{{ as_of | days_between(deal.close_date) }}` → the days from the first date to the second.
+pub fn days_between(from: Value, to: Value) -> Result<Value, Error> {
+    if from.is_none() || to.is_none() || from.is_undefined() || to.is_undefined() {
+        return Ok(Value::from(()));
+    }
+    Ok(Value::from((to_date(&to)? - to_date(&from)?).num_days()))
+}
+
+/// `{{ "dm_not_engaged" | flag_label }}` → `decision maker not engaged`.
+pub fn flag_label(flag: String) -> String {
+    crate::metrics::flags::describe(&flag).to_string()
+}
+
+fn number(value: &Value) -> Result<f64, Error> {
+    f64::try_from(value.clone()).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidOperation,
+            format!("expected a number, got {value}"),
+        )
+    })
+}
+
+fn to_date(value: &Value) -> Result<NaiveDate, Error> {
+    value
+        .as_str()
+        .and_then(crate::parse::body::parse_date)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("expected a date written YYYY-MM-DD, got {value}"),
+            )
+        })
+}
+
+fn symbol(currency: &str) -> Option<&'static str> {
+    match currency {
+        "USD" => Some("$"),
+        "EUR" => Some("€"),
+        "GBP" => Some("£"),
+        "JPY" => Some("¥"),
+        "INR" => Some("₹"),
+        _ => None,
+    }
+}
+
+/// `1234567.5` with 2 digits → `1,234,567.50`.
+fn grouped(amount: f64, digits: usize) -> String {
+    let text = format!("{amount:.digits$}");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+    let mut out = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if !fraction.is_empty() {
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(grouped(1234567.5, 2), "1,234,567.50");
+        assert_eq!(grouped(999.0, 0), "999");
+        assert_eq!(grouped(1000.0, 0), "1,000");
+        assert_eq!(grouped(0.0, 0), "0");
+    }
+
+    #[test]
+    fn percent_and_dates() {
+        assert_eq!(percent(Value::from(0.425), Some(1)).unwrap(), "42.5%");
+        assert_eq!(percent(Value::from(()), None).unwrap(), "—");
+        assert_eq!(
+            date(Value::from("2026-12-15"), Some("%b %-d".into())).unwrap(),
+            "Dec 15"
+        );
+        assert!(date(Value::from("12/15/2026"), None).is_err());
+        assert_eq!(
+            days_between(Value::from("2026-11-23"), Value::from("2026-12-15")).unwrap(),
+            Value::from(22)
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Putting bytes on disk safely: atomic replacement that keeps permissions.
+
+pub mod atomic;
