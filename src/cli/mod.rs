@@ -2,6 +2,7 @@
 
 mod check;
 mod completions;
+mod edit;
 mod init;
 mod list;
 mod output;
@@ -51,6 +52,16 @@ enum Command {
     Render(report::RenderArgs),
     /// Render every output configured in dealbook.yaml.
     Build,
+    /// Create a deal, contact or account from its template.
+    New(edit::NewArgs),
+    /// Change front-matter fields, touching only their lines.
+    Set(edit::SetArgs),
+    /// Remove front-matter fields.
+    Unset(edit::UnsetArgs),
+    /// Add a dated entry to a record's `## Log`.
+    Log(edit::LogArgs),
+    /// Tick the one open task whose text contains TEXT.
+    Done(edit::DoneArgs),
     /// Print shell completions.
     Completions(completions::Args),
 }
@@ -78,6 +89,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prep(args) => report::run_report(report::Report::Prep, args, &env),
         Command::Render(args) => report::run_render(args, &env),
         Command::Build => report::run_build(&env),
+        Command::New(args) => edit::run_new(args, &env),
+        Command::Set(args) => edit::run_set(args, &env),
+        Command::Unset(args) => edit::run_unset(args, &env),
+        Command::Log(args) => edit::run_log(args, &env),
+        Command::Done(args) => edit::run_done(args, &env),
         Command::Completions(args) => completions::run(args),
     }
 }

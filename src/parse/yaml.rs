@@ -37,6 +37,13 @@ pub fn parse_document<T: DeserializeOwned + Default>(text: &str) -> Result<T, Ya
     serde_yaml::from_str(text).map_err(|e| error(&e, 1))
 }
 
+/// Reads one YAML value as written after `key: ` (a scalar, `[a, b]` or `{k: v}`).
+pub fn parse_value(text: &str) -> Result<Value, YamlError> {
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .map(to_json)
+        .map_err(|e| error(&e, 1))
+}
+
 /// Writes a scalar the way a rep would type it, quoting only when YAML needs it to read it back.
 pub fn scalar(text: &str) -> String {
     let plain = serde_yaml::to_string(text).unwrap_or_default();

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::filters;
 
 /// The templates that ship inside the binary, by name.
-pub const BUILT_IN: [(&str, &str); 4] = [
+pub const BUILT_IN: [(&str, &str); 7] = [
     ("pipeline.md", include_str!("../../templates/pipeline.md")),
     ("prep.md", include_str!("../../templates/prep.md")),
     (
@@ -16,6 +16,15 @@ pub const BUILT_IN: [(&str, &str); 4] = [
         include_str!("../../templates/pipeline.html"),
     ),
     ("prep.html", include_str!("../../templates/prep.html")),
+    ("new-deal.md", include_str!("../../templates/new-deal.md")),
+    (
+        "new-contact.md",
+        include_str!("../../templates/new-contact.md"),
+    ),
+    (
+        "new-account.md",
+        include_str!("../../templates/new-account.md"),
+    ),
 ];
 
 /// A template that failed, with where and why.
@@ -80,6 +89,7 @@ impl Templates {
         env.add_filter("days_between", filters::days_between);
         env.add_filter("flag_label", filters::flag_label);
         env.add_function("days_between", filters::days_between);
+        env.add_filter("yaml", |text: String| crate::parse::yaml::scalar(&text));
         Templates { env }
     }
 

@@ -118,6 +118,68 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// Finds a record's file from what a rep types: a path, an id, or an unambiguous title or
+    /// name. Files whose record has errors can still be found by path or id, so they can be
+    /// fixed with `set`.
+    pub fn find(&self, wanted: &str) -> Result<PathBuf, String> {
+        let as_path = Path::new(wanted);
+        let relative = as_path.strip_prefix(&self.root).unwrap_or(as_path);
+        if self.files.contains_key(relative) {
+            return Ok(relative.to_path_buf());
+        }
+        let by_id: Vec<&PathBuf> = self
+            .files
+            .iter()
+            .filter(|(path, parsed)| {
+                (parsed.record.is_some() || !parsed.diagnostics.is_empty())
+                    && parse::record_id(path) == wanted
+            })
+            .map(|(path, _)| path)
+            .collect();
+        let titled = || {
+            let wanted = wanted.trim().to_lowercase();
+            let names = self
+                .index
+                .deals
+                .iter()
+                .map(|d| (&d.record.path, d.title.to_lowercase()))
+                .chain(
+                    self.index
+                        .contacts
+                        .iter()
+                        .map(|c| (&c.record.path, c.name.to_lowercase())),
+                )
+                .chain(
+                    self.index
+                        .accounts
+                        .iter()
+                        .map(|a| (&a.record.path, a.name.to_lowercase())),
+                );
+            let (exact, partial): (Vec<_>, Vec<_>) = names
+                .filter(|(_, name)| name.contains(&wanted))
+                .partition(|(_, name)| *name == wanted);
+            if exact.is_empty() { partial } else { exact }
+                .into_iter()
+                .map(|(path, _)| path)
+                .collect::<Vec<_>>()
+        };
+        let found = if by_id.is_empty() { titled() } else { by_id };
+        match found.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(format!("no record has the id, path or title \"{wanted}\"")),
+            many => Err(format!(
+                "\"{wanted}\" matches {} records; give one of these paths instead: {}",
+                many.len(),
+                many.iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
 fn read_and_parse(root: &Path, path: &Path, config: &Config) -> ParsedFile {
     match std::fs::read(root.join(path)) {
         Ok(bytes) => parse::parse_file(path, &bytes, kind_of(path, config), config),

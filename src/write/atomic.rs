@@ -24,6 +24,19 @@ pub fn write(path: &Path, contents: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Replaces `path` with `contents` only if it still holds `original`: an edit made from what
+/// was read must not overwrite a change the rep saved in between.
+pub fn replace_if_unchanged(path: &Path, original: &[u8], contents: &[u8]) -> io::Result<()> {
+    let now = std::fs::read(path)?;
+    if now != original {
+        return Err(io::Error::other(format!(
+            "{} changed on disk since it was read; nothing was written, run the command again",
+            path.display()
+        )));
+    }
+    write(path, contents)
+}
+
 /// Writes only when the contents differ, so generated files cause no churn in git or in a
 /// watcher. Returns whether the file was written.
 pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
@@ -37,6 +50,20 @@ pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<bool> {
 mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("deal.md");
+        std::fs::write(&path, "read").unwrap();
+        let original = std::fs::read(&path).unwrap();
+        std::fs::write(&path, "saved by the editor").unwrap();
+        let err = replace_if_unchanged(&path, &original, b"ours").unwrap_err();
+        assert!(err.to_string().contains("changed on disk"));
+        assert_eq!(std::fs::read(&path).unwrap(), b"saved by the editor");
+        replace_if_unchanged(&path, b"saved by the editor", b"ours").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"ours");
+    }
 
     #[test]
     fn replaces_keeps_permissions_and_skips_unchanged() {

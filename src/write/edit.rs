@@ -1,0 +1,576 @@
+//! Minimal-diff edits of a record's text: only the lines an edit means to change are touched.
+//! Comments, key order, quoting, blank lines, line endings and a BOM all stay as they were.
+
+use chrono::NaiveDate;
+
+use crate::parse::body::parse_date;
+use crate::parse::front_matter::top_level_key;
+
+/// A file's lines, each with its own line ending, so untouched lines come back byte for byte.
+struct Lines {
+    bom: bool,
+    lines: Vec<String>,
+    newline: &'static str,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let (bom, text) = match text.strip_prefix('\u{feff}') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        Lines {
+            bom,
+            lines: text.split_inclusive('\n').map(String::from).collect(),
+            newline,
+        }
+    }
+
+    fn text(&self) -> String {
+        let mut text = String::from(if self.bom { "\u{feff}" } else { "" });
+        text.extend(self.lines.iter().map(String::as_str));
+        text
+    }
+
+    fn content(&self, i: usize) -> &str {
+        self.lines[i].trim_end_matches(['\n', '\r'])
+    }
+
+    fn line(&self, content: &str) -> String {
+        format!("{content}{}", self.newline)
+    }
+
+    /// Makes sure the last line ends with a newline before lines are added after it.
+    fn terminate_last(&mut self) {
+        if let Some(last) = self.lines.last_mut() {
+            if !last.ends_with('\n') {
+                last.push_str(self.newline);
+            }
+        }
+    }
+
+    /// The index of the closing `---` of the front matter.
+    fn front_matter_end(&self) -> Result<usize, String> {
+        let is_fence = |line: &str| line.trim_end() == "---";
+        if !self.lines.first().is_some_and(|l| is_fence(l)) {
+            return Err("this file has no front matter".into());
+        }
+        (1..self.lines.len())
+            .find(|&i| is_fence(&self.lines[i]))
+            .ok_or_else(|| "the front matter has no closing `---`".into())
+    }
+}
+
+fn indent_of(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_blank_or_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// An entry `key: value` found at one indentation, with the lines its value continues on.
+struct Entry {
+    line: usize,
+    /// One past the last line of its value (nested mapping or block list).
+    end: usize,
+}
+
+/// Finds `key` among the entries at exactly `indent` spaces within `range`.
+fn find_entry(lines: &Lines, from: usize, to: usize, indent: usize, key: &str) -> Option<Entry> {
+    let mut i = from;
+    while i < to {
+        let content = lines.content(i);
+        if indent_of(content) == indent && !is_blank_or_comment(content) {
+            if let Some((found, _)) = top_level_key(&content[indent..]) {
+                if found == key {
+                    return Some(Entry {
+                        line: i,
+                        end: block_end(lines, i, to, indent),
+                    });
+                }
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The lines after an entry's key line that belong to its value: deeper indentation, or
+/// `- item` lines at the same indentation (YAML allows a block list there).
+fn block_end(lines: &Lines, key_line: usize, to: usize, indent: usize) -> usize {
+    let mut end = key_line + 1;
+    for i in key_line + 1..to {
+        let content = lines.content(i);
+        if content.trim().is_empty() {
+            continue;
+        }
+        let deeper = indent_of(content) > indent;
+        let dash = indent_of(content) == indent && content[indent..].starts_with("- ");
+        if deeper || dash {
+            end = i + 1;
+        } else {
+            break;
+        }
+    }
+    end
+}
+
+/// Where the value starts on a key line, and where a trailing ` # comment` starts (if any).
+fn value_bounds(content: &str, indent: usize) -> (usize, usize) {
+    let (_, rest) = top_level_key(&content[indent..]).expect("a key line");
+    let after_colon = content.len() - rest.len();
+    let value_start = after_colon + (rest.len() - rest.trim_start().len());
+    let mut quote = None;
+    let bytes = content.as_bytes();
+    let mut comment = content.len();
+    for i in value_start..content.len() {
+        match (quote, bytes[i]) {
+            (None, b'"' | b'\'') if i == value_start => quote = Some(bytes[i]),
+            (Some(q), b) if b == q => quote = None,
+            (None, b'#') if i == value_start || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => {
+                comment = i;
+                break;
+            }
+            _ => {}
+        }
+    }
+    let value_end = content[..comment].trim_end().len().max(value_start);
+    (value_start, value_end)
+}
+
+/// The value as written on its key line (empty for a block value).
+pub fn written_value(text: &str, path: &[&str]) -> Option<String> {
+    let lines = Lines::new(text);
+    let end = lines.front_matter_end().ok()?;
+    let (entry, indent) = locate(&lines, end, path)?;
+    let content = lines.content(entry.line);
+    let (start, stop) = value_bounds(content, indent);
+    Some(content[start..stop].to_string())
+}
+
+fn locate(lines: &Lines, fm_end: usize, path: &[&str]) -> Option<(Entry, usize)> {
+    let (mut from, mut to, mut indent) = (1, fm_end, 0);
+    for (depth, key) in path.iter().enumerate() {
+        let entry = find_entry(lines, from, to, indent, key)?;
+        if depth + 1 == path.len() {
+            return Some((entry, indent));
+        }
+        from = entry.line + 1;
+        to = entry.end;
+        indent = child_indent(lines, from, to, indent);
+    }
+    None
+}
+
+fn child_indent(lines: &Lines, from: usize, to: usize, indent: usize) -> usize {
+    (from..to)
+        .map(|i| lines.content(i))
+        .find(|c| !is_blank_or_comment(c))
+        .map_or(indent + 2, indent_of)
+}
+
+/// Sets `path` (`["close_date"]`, or `["address", "city"]` for a nested value) to `yaml`, the
+/// value already written as YAML. Only that entry's lines change; a new key goes at the end of
+/// the front matter (or of its parent mapping).
+pub fn set(text: &str, path: &[&str], yaml: &str) -> Result<String, String> {
+    let mut lines = Lines::new(text);
+    let fm_end = lines.front_matter_end()?;
+    let (mut from, mut to, mut indent) = (1, fm_end, 0);
+    for (depth, key) in path.iter().enumerate() {
+        let last = depth + 1 == path.len();
+        match find_entry(&lines, from, to, indent, key) {
+            Some(entry) if last => {
+                replace_value(&mut lines, &entry, indent, yaml);
+                return Ok(lines.text());
+            }
+            Some(entry) => {
+                let content = lines.content(entry.line);
+                let (start, stop) = value_bounds(content, indent);
+                if start < stop {
+                    return Err(format!("`{key}` holds a single value, not fields"));
+                }
+                from = entry.line + 1;
+                to = entry.end;
+                indent = child_indent(&lines, from, to, indent);
+            }
+            None => {
+                // Create what is missing at the end of the enclosing mapping.
+                let mut new = Vec::new();
+                for (d, k) in path[depth..].iter().enumerate() {
+                    let pad = " ".repeat(indent + 2 * d);
+                    new.push(if depth + d + 1 == path.len() {
+                        lines.line(&format!("{pad}{k}: {yaml}"))
+                    } else {
+                        lines.line(&format!("{pad}{k}:"))
+                    });
+                }
+                let at = last_content_line(&lines, from, to);
+                lines.lines.splice(at..at, new);
+                return Ok(lines.text());
+            }
+        }
+    }
+    Err("no field given".into())
+}
+
+/// One past the last non-blank line in `from..to`, so new keys go before trailing blank lines.
+fn last_content_line(lines: &Lines, from: usize, to: usize) -> usize {
+    (from..to)
+        .rev()
+        .find(|&i| !lines.content(i).trim().is_empty())
+        .map_or(from, |i| i + 1)
+}
+
+fn replace_value(lines: &mut Lines, entry: &Entry, indent: usize, yaml: &str) {
+    let content = lines.content(entry.line).to_string();
+    let ending = &lines.lines[entry.line][content.len()..];
+    let (start, stop) = value_bounds(&content, indent);
+    let has_block = entry.end > entry.line + 1;
+    // A block list stays a block list: `[a, b]` is written back as `- a` / `- b` lines.
+    if has_block && start == stop {
+        if let Some(items) = flow_items(yaml) {
+            let first = lines.content(entry.line + 1).to_string();
+            if first.trim_start().starts_with("- ") {
+                let prefix = &first[..first.len() - first.trim_start().len()];
+                let new: Vec<String> = items
+                    .iter()
+                    .map(|item| lines.line(&format!("{prefix}- {item}")))
+                    .collect();
+                lines.lines.splice(entry.line + 1..entry.end, new);
+                return;
+            }
+        }
+    }
+    let separator =
+        if start == content.len() - content[start..].len() && !content[..start].ends_with(' ') {
+            " "
+        } else {
+            ""
+        };
+    let new_line = format!(
+        "{}{separator}{yaml}{}{ending}",
+        &content[..start],
+        &content[stop..]
+    );
+    let new_line = if yaml.is_empty() {
+        format!(
+            "{}{}{ending}",
+            content[..start].trim_end(),
+            &content[stop..]
+        )
+    } else {
+        new_line
+    };
+    lines.lines[entry.line] = new_line;
+    if has_block {
+        lines.lines.drain(entry.line + 1..entry.end);
+    }
+}
+
+/// `[a, b]` → `["a", "b"]` as written (items are already valid YAML scalars).
+fn flow_items(yaml: &str) -> Option<Vec<String>> {
+    let inner = yaml.strip_prefix('[')?.strip_suffix(']')?;
+    if inner.contains(['[', '{', '"', '\'']) {
+        return None;
+    }
+    Some(
+        inner
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+    )
+}
+
+/// Removes `path`'s entry (its key line and any lines of its value). `None` if it is not there.
+pub fn unset(text: &str, path: &[&str]) -> Result<Option<String>, String> {
+    let mut lines = Lines::new(text);
+    let fm_end = lines.front_matter_end()?;
+    let Some((entry, _)) = locate(&lines, fm_end, path) else {
+        return Ok(None);
+    };
+    lines.lines.drain(entry.line..entry.end);
+    Ok(Some(lines.text()))
+}
+
+/// A Markdown heading line: (level, title).
+fn heading(content: &str) -> Option<(usize, &str)> {
+    let trimmed = content.trim_start();
+    if indent_of(content) > 3 {
+        return None;
+    }
+    let level = trimmed.chars().take_while(|&c| c == '#').count();
+    let rest = &trimmed[level..];
+    if !(1..=6).contains(&level) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
+        return None;
+    }
+    Some((level, rest.trim().trim_end_matches('#').trim()))
+}
+
+/// Body lines that are headings, outside fenced code blocks: (line index, level, title).
+fn headings(lines: &Lines, from: usize) -> Vec<(usize, usize, String)> {
+    let mut found = Vec::new();
+    let mut fence: Option<&str> = None;
+    for i in from..lines.lines.len() {
+        let content = lines.content(i).trim_start();
+        for marker in ["```", "~~~"] {
+            if content.starts_with(marker) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(open) if open == marker => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_none() {
+            if let Some((level, title)) = heading(lines.content(i)) {
+                found.push((i, level, title.to_string()));
+            }
+        }
+    }
+    found
+}
+
+fn is_named(title: &str, name: &str) -> bool {
+    title
+        .trim_end_matches(':')
+        .trim()
+        .eq_ignore_ascii_case(name)
+}
+
+/// A dated list item at the top of the log: (bullet, date).
+fn log_item(content: &str) -> Option<(char, NaiveDate)> {
+    if indent_of(content) > 3 {
+        return None;
+    }
+    let trimmed = content.trim_start();
+    let bullet = trimmed
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '*' | '+'))?;
+    let rest = trimmed[1..].strip_prefix(' ')?.trim_start();
+    let rest = rest.trim_start_matches("**");
+    Some((bullet, parse_date(rest.get(..10)?)?))
+}
+
+/// Adds `- DATE: TEXT` to the `Log` section, keeping its order (newest first or last); creates
+/// the section, before any `Private` heading, when there is none.
+pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, String> {
+    let mut lines = Lines::new(text);
+    let body_start = lines.front_matter_end()? + 1;
+    let headings = headings(&lines, body_start);
+    let Some(&(log_line, level, _)) = headings.iter().find(|(_, _, t)| is_named(t, "log")) else {
+        return Ok(append_log_section(lines, &headings, date, entry));
+    };
+    let section_end = headings
+        .iter()
+        .find(|(i, l, _)| *i > log_line && *l <= level)
+        .map_or(lines.lines.len(), |(i, _, _)| *i);
+    let items: Vec<(usize, char, NaiveDate)> = (log_line + 1..section_end)
+        .filter_map(|i| log_item(lines.content(i)).map(|(b, d)| (i, b, d)))
+        .collect();
+    let bullet = items.first().map_or('-', |(_, b, _)| *b);
+    let new_line = lines.line(&format!("{bullet} {date}: {entry}"));
+    let newest_first = match items.as_slice() {
+        [(_, _, a), (_, _, b), ..] => a >= b,
+        _ => true,
+    };
+    let item_end = |at: usize| {
+        let mut end = at + 1;
+        while end < section_end {
+            let c = lines.content(end);
+            if c.trim().is_empty() || indent_of(c) == 0 || log_item(c).is_some() {
+                break;
+            }
+            end += 1;
+        }
+        end
+    };
+    let at = if items.is_empty() {
+        let mut at = log_line + 1;
+        if at < section_end && lines.content(at).trim().is_empty() {
+            at += 1;
+        }
+        lines.terminate_last();
+        let needs_blank = at < lines.lines.len() && !lines.content(at).trim().is_empty();
+        if needs_blank {
+            let blank = lines.line("");
+            lines.lines.insert(at, blank);
+        }
+        at
+    } else if newest_first {
+        match items.iter().find(|(_, _, d)| *d <= date) {
+            Some((i, _, _)) => *i,
+            None => item_end(items.last().expect("not empty").0),
+        }
+    } else {
+        match items.iter().rev().find(|(_, _, d)| *d <= date) {
+            Some((i, _, _)) => item_end(*i),
+            None => items[0].0,
+        }
+    };
+    if at == lines.lines.len() {
+        lines.terminate_last();
+    }
+    lines.lines.insert(at, new_line);
+    Ok(lines.text())
+}
+
+fn append_log_section(
+    mut lines: Lines,
+    headings: &[(usize, usize, String)],
+    date: NaiveDate,
+    entry: &str,
+) -> String {
+    let private = headings.iter().find(|(_, _, t)| is_named(t, "private"));
+    let at = private.map_or(lines.lines.len(), |(i, _, _)| *i);
+    lines.terminate_last();
+    let mut new = Vec::new();
+    if at > 0 && !lines.content(at - 1).trim().is_empty() {
+        new.push(lines.line(""));
+    }
+    new.push(lines.line("## Log"));
+    new.push(lines.line(&format!("- {date}: {entry}")));
+    if at < lines.lines.len() {
+        new.push(lines.line(""));
+    }
+    lines.lines.splice(at..at, new);
+    lines.text()
+}
+
+/// Ticks the task on file line `line` (counted from 1): `- [ ]` becomes `- [x]`.
+pub fn tick(text: &str, line: usize) -> Result<String, String> {
+    let mut lines = Lines::new(text);
+    let target = lines
+        .lines
+        .get_mut(line.wrapping_sub(1))
+        .ok_or_else(|| format!("there is no line {line}"))?;
+    let at = target
+        .find("[ ]")
+        .ok_or_else(|| format!("line {line} is not an open task"))?;
+    target.replace_range(at..at + 3, "[x]");
+    Ok(lines.text())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    const DEAL: &str = "---\n# my comment\ntitle: \"Acme\"   # keep me\namount: 48000\ntags:\n  - a\n  - b\nmeta:\n  source: web\n\nstage: demo\n---\nIntro\n\n## Log\n- 2026-11-20: newer\n- 2026-11-10: older\n\n## Tasks\n- [ ] Call Jane due:2026-11-25\n";
+
+    #[test]
+    fn set_changes_only_the_value() {
+        let out = set(DEAL, &["amount"], "50000").unwrap();
+        assert_eq!(out, DEAL.replace("amount: 48000", "amount: 50000"));
+        let out = set(DEAL, &["title"], "\"Acme Corp\"").unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace(
+                "title: \"Acme\"   # keep me",
+                "title: \"Acme Corp\"   # keep me"
+            )
+        );
+    }
+
+    #[test]
+    fn set_adds_new_keys_at_the_end() {
+        let out = set(DEAL, &["close_date"], "2026-12-01").unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace(
+                "stage: demo\n---",
+                "stage: demo\nclose_date: 2026-12-01\n---"
+            )
+        );
+    }
+
+    #[test]
+    fn set_nested_and_block_lists() {
+        let out = set(DEAL, &["meta", "source"], "referral").unwrap();
+        assert_eq!(out, DEAL.replace("source: web", "source: referral"));
+        let out = set(DEAL, &["meta", "owner"], "sam").unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace("  source: web\n", "  source: web\n  owner: sam\n")
+        );
+        let out = set(DEAL, &["tags"], "[x, y, z]").unwrap();
+        assert_eq!(out, DEAL.replace("  - a\n  - b\n", "  - x\n  - y\n  - z\n"));
+        assert!(set(DEAL, &["amount", "x"], "1").is_err());
+    }
+
+    #[test]
+    fn crlf_and_bom_survive() {
+        let text = "\u{feff}---\r\ntitle: A\r\n---\r\nbody\r\n";
+        let out = set(text, &["stage"], "demo").unwrap();
+        assert_eq!(
+            out,
+            "\u{feff}---\r\ntitle: A\r\nstage: demo\r\n---\r\nbody\r\n"
+        );
+        let out = add_log(text, date("2026-11-23"), "Called").unwrap();
+        assert_eq!(
+            out,
+            "\u{feff}---\r\ntitle: A\r\n---\r\nbody\r\n\r\n## Log\r\n- 2026-11-23: Called\r\n"
+        );
+    }
+
+    #[test]
+    fn unset_removes_the_whole_entry() {
+        let out = unset(DEAL, &["tags"]).unwrap().unwrap();
+        assert_eq!(out, DEAL.replace("tags:\n  - a\n  - b\n", ""));
+        assert_eq!(unset(DEAL, &["nope"]).unwrap(), None);
+    }
+
+    #[test]
+    fn log_keeps_the_sections_order() {
+        let out = add_log(DEAL, date("2026-11-23"), "Newest").unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace("## Log\n", "## Log\n- 2026-11-23: Newest\n")
+        );
+        let oldest_first = DEAL.replace(
+            "- 2026-11-20: newer\n- 2026-11-10: older\n",
+            "- 2026-11-10: older\n- 2026-11-20: newer\n",
+        );
+        let out = add_log(&oldest_first, date("2026-11-23"), "Newest").unwrap();
+        assert_eq!(
+            out,
+            oldest_first.replace("newer\n", "newer\n- 2026-11-23: Newest\n")
+        );
+        let out = add_log(DEAL, date("2026-11-15"), "Middle").unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace("- 2026-11-10", "- 2026-11-15: Middle\n- 2026-11-10")
+        );
+    }
+
+    #[test]
+    fn log_section_is_created_before_private() {
+        let text = "---\nstage: demo\n---\nIntro\n\n# Private\nsecret\n";
+        let out = add_log(text, date("2026-11-23"), "Hi").unwrap();
+        assert_eq!(
+            out,
+            "---\nstage: demo\n---\nIntro\n\n## Log\n- 2026-11-23: Hi\n\n# Private\nsecret\n"
+        );
+        let empty = "---\nstage: demo\n---\n## Log\n\n## Tasks\n";
+        let out = add_log(empty, date("2026-11-23"), "Hi").unwrap();
+        assert_eq!(
+            out,
+            "---\nstage: demo\n---\n## Log\n\n- 2026-11-23: Hi\n\n## Tasks\n"
+        );
+    }
+
+    #[test]
+    fn tick_a_task() {
+        let out = tick(DEAL, 20).unwrap();
+        assert_eq!(out, DEAL.replace("- [ ] Call", "- [x] Call"));
+        assert!(tick(DEAL, 1).is_err());
+    }
+}

@@ -1,0 +1,247 @@
+//! `key=value` from the command line → checked YAML text for the front matter.
+
+use crate::model::{normalize, Config, ForecastCategory};
+use crate::parse::{body::parse_date, yaml};
+
+const DATES: [&str; 4] = ["close_date", "next_step_date", "created", "last_contact"];
+const FLAGS: [&str; 3] = ["dm_engaged", "roi_accepted", "private"];
+const TEXT: [&str; 14] = [
+    "title",
+    "name",
+    "next_step",
+    "account",
+    "decision_maker",
+    "champion",
+    "role",
+    "email",
+    "phone",
+    "industry",
+    "website",
+    "type",
+    "buying_signals",
+    "currency",
+];
+
+/// How the old value was quoted, so an edit keeps the rep's style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Quoting {
+    #[default]
+    Plain,
+    Double,
+    Single,
+}
+
+impl Quoting {
+    pub fn of(written: &str) -> Quoting {
+        match written.trim_start().chars().next() {
+            Some('"') => Quoting::Double,
+            Some('\'') => Quoting::Single,
+            _ => Quoting::Plain,
+        }
+    }
+}
+
+/// Splits `key=value`.
+pub fn split_assignment(assignment: &str) -> Result<(&str, &str), String> {
+    let (key, value) = assignment
+        .split_once('=')
+        .ok_or_else(|| format!("`{assignment}` is not key=value"))?;
+    let key = key.trim();
+    if key.is_empty() || key.contains([':', '#', ' ']) || key.starts_with(['.', '-']) {
+        return Err(format!("`{key}` is not a field name"));
+    }
+    Ok((key, value.trim()))
+}
+
+/// Checks `value` for `key` and returns it as YAML. An error says what is wrong, in plain words.
+pub fn to_yaml(
+    key: &str,
+    value: &str,
+    config: &Config,
+    quoting: Quoting,
+) -> Result<String, String> {
+    let field = key.rsplit('.').next().unwrap_or(key);
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    if field == "stage" {
+        let stage = config.stage(value).ok_or_else(|| {
+            format!(
+                "unknown stage \"{value}\"; the known stages are: {}",
+                config.stage_ids().join(", ")
+            )
+        })?;
+        return Ok(stage.id.clone());
+    }
+    if field == "forecast" {
+        return ForecastCategory::parse(value)
+            .map(|c| c.as_str().to_string())
+            .ok_or_else(|| {
+                format!(
+                    "forecast must be one of pipeline, best_case, commit, omitted, not \"{value}\""
+                )
+            });
+    }
+    if DATES.contains(&field) {
+        return parse_date(value).map(|d| d.to_string()).ok_or_else(|| {
+            format!("{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\"")
+        });
+    }
+    if field == "amount" || field == "probability" {
+        let number: f64 = value
+            .parse()
+            .ok()
+            .filter(|n: &f64| n.is_finite())
+            .ok_or_else(|| {
+                format!("{field} must be a plain number, like 48000, not \"{value}\"")
+            })?;
+        if field == "probability" && !(0.0..=100.0).contains(&number) {
+            return Err(format!(
+                "probability must be between 0 and 100, not {value}"
+            ));
+        }
+        return Ok(value.to_string());
+    }
+    if FLAGS.contains(&field) {
+        return match normalize(value).as_str() {
+            "true" | "yes" | "y" => Ok("true".into()),
+            "false" | "no" | "n" => Ok("false".into()),
+            _ => Err(format!("{field} must be true or false, not \"{value}\"")),
+        };
+    }
+    if field == "tags" {
+        return list(value);
+    }
+    if TEXT.contains(&field) {
+        return Ok(quoted(value, quoting));
+    }
+    if value.starts_with('[') || value.starts_with('{') {
+        yaml::parse_value(value).map_err(|e| format!("{field}: {}", e.message))?;
+        return Ok(value.to_string());
+    }
+    // The rep's own fields: numbers, booleans and dates as typed, everything else as text.
+    match yaml::parse_value(value) {
+        Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_))
+            if quoting == Quoting::Plain =>
+        {
+            Ok(value.to_string())
+        }
+        _ => Ok(quoted(value, quoting)),
+    }
+}
+
+/// `a, b` or `[a, b]` → a flow list with each item quoted only if it must be.
+fn list(value: &str) -> Result<String, String> {
+    let items: Vec<String> = if value.starts_with('[') {
+        match yaml::parse_value(value).map_err(|e| format!("tags: {}", e.message))? {
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| match item {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+            _ => return Err("tags must be a list like [renewal, expansion]".into()),
+        }
+    } else {
+        value.split(',').map(str::to_string).collect()
+    };
+    let items: Vec<String> = items
+        .iter()
+        .map(|item| item.trim())
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let plain = yaml::scalar(item);
+            if plain == item && !item.contains([',', '[', ']', '{', '}']) {
+                plain
+            } else {
+                double_quoted(item)
+            }
+        })
+        .collect();
+    Ok(format!("[{}]", items.join(", ")))
+}
+
+/// Text as YAML: in the quotes the rep used before, else quoted only when YAML needs it.
+fn quoted(value: &str, quoting: Quoting) -> String {
+    if value.contains(['\n', '\r']) {
+        return double_quoted(value);
+    }
+    match quoting {
+        Quoting::Double => double_quoted(value),
+        Quoting::Single => format!("'{}'", value.replace('\'', "''")),
+        Quoting::Plain => yaml::scalar(value),
+    }
+}
+
+fn double_quoted(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(key: &str, value: &str) -> Result<String, String> {
+        to_yaml(key, value, &Config::default(), Quoting::Plain)
+    }
+
+    #[test]
+    fn checks_known_fields() {
+        assert_eq!(yaml("stage", "Closed Won").unwrap(), "closed_won");
+        assert!(yaml("stage", "qualified")
+            .unwrap_err()
+            .contains("prospecting"));
+        assert!(yaml("close_date", "12/15/2026")
+            .unwrap_err()
+            .contains("YYYY-MM-DD"));
+        assert!(yaml("amount", "$48,000")
+            .unwrap_err()
+            .contains("plain number"));
+        assert!(yaml("probability", "120").is_err());
+        assert_eq!(yaml("dm_engaged", "Yes").unwrap(), "true");
+        assert_eq!(yaml("tags", "expansion, q4").unwrap(), "[expansion, q4]");
+        assert_eq!(yaml("tags", "[a, \"b c\"]").unwrap(), "[a, b c]");
+        assert_eq!(yaml("tags", "x, @y").unwrap(), "[x, \"@y\"]");
+    }
+
+    #[test]
+    fn quotes_what_yaml_would_misread() {
+        for value in [
+            "Call: Jane",
+            "# not a comment",
+            "@manager help",
+            "true",
+            "48000",
+            "[x",
+        ] {
+            let written = yaml("next_step", value).unwrap();
+            assert_eq!(
+                yaml::parse_value(&written).unwrap(),
+                serde_json::json!(value),
+                "{written}"
+            );
+        }
+        assert_eq!(yaml("next_step", "Send pricing").unwrap(), "Send pricing");
+    }
+
+    #[test]
+    fn keeps_the_old_quoting_style() {
+        let config = Config::default();
+        assert_eq!(
+            to_yaml("title", "Acme", &config, Quoting::Double).unwrap(),
+            "\"Acme\""
+        );
+        assert_eq!(
+            to_yaml("title", "it's", &config, Quoting::Single).unwrap(),
+            "'it''s'"
+        );
+    }
+
+    #[test]
+    fn own_fields_keep_their_type() {
+        assert_eq!(yaml("budget", "5000").unwrap(), "5000");
+        assert_eq!(yaml("competitor", "Initrode").unwrap(), "Initrode");
+        assert_eq!(yaml("competitor", "a: b").unwrap(), "'a: b'");
+    }
+}
