@@ -37,6 +37,7 @@ pub enum Code {
     BrokenLink,
     UnknownKey,
     NoFxRate,
+    SymlinkLoop,
 }
 
 impl Code {
@@ -61,6 +62,7 @@ impl Code {
             Code::BrokenLink => "broken_link",
             Code::UnknownKey => "unknown_key",
             Code::NoFxRate => "no_fx_rate",
+            Code::SymlinkLoop => "symlink_loop",
         }
     }
 

@@ -19,7 +19,20 @@ pub struct Args {
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = env.load()?;
+    let root = env.root()?;
+    let vault = match dealbook::Vault::load(&root) {
+        Ok(vault) => vault,
+        Err(mut diagnostic) => {
+            // A broken config is a problem like any other: same formats, exit 1.
+            diagnostic.path = super::display_path(&root, &diagnostic.path);
+            let text = match args.format {
+                Format::Json => serde_json::to_string_pretty(&[&diagnostic])? + "\n",
+                Format::Text => format!("{diagnostic}\n"),
+            };
+            super::output::print(&text)?;
+            return Ok(ExitCode::from(1));
+        }
+    };
     let mut diagnostics: Vec<Diagnostic> = vault.index.diagnostics.clone();
     diagnostics.extend(hygiene::warnings(&vault.index, &vault.config, env.today()));
     diagnostic::sort(&mut diagnostics);
@@ -35,7 +48,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             let records =
                 vault.index.deals.len() + vault.index.contacts.len() + vault.index.accounts.len();
             text.push_str(&format!(
-                "{records} records checked: {} and {}\n",
+                "{} checked: {} and {}\n",
+                plural(records, "record"),
                 plural(errors, "error"),
                 plural(warnings, "warning")
             ));

@@ -68,7 +68,7 @@ struct Opened {
 }
 
 fn open(vault: &Vault, wanted: &str) -> anyhow::Result<Opened> {
-    let relative = vault.find(wanted).map_err(|e| super::UsageError(e))?;
+    let relative = vault.find(wanted).map_err(super::UsageError)?;
     let path = vault.root.join(&relative);
     let original =
         std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;

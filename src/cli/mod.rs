@@ -7,6 +7,7 @@ mod init;
 mod list;
 mod output;
 mod report;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -52,6 +53,8 @@ enum Command {
     Render(report::RenderArgs),
     /// Render every output configured in dealbook.yaml.
     Build,
+    /// Build, then keep every output fresh as files change.
+    Watch,
     /// Create a deal, contact or account from its template.
     New(edit::NewArgs),
     /// Change front-matter fields, touching only their lines.
@@ -89,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Prep(args) => report::run_report(report::Report::Prep, args, &env),
         Command::Render(args) => report::run_render(args, &env),
         Command::Build => report::run_build(&env),
+        Command::Watch => watch::run(&env),
         Command::New(args) => edit::run_new(args, &env),
         Command::Set(args) => edit::run_set(args, &env),
         Command::Unset(args) => edit::run_unset(args, &env),
@@ -128,7 +132,7 @@ pub struct Env {
 impl Env {
     /// `--vault`, else `DEALBOOK_VAULT` (both via clap), else the nearest folder upward
     /// holding `dealbook.yaml`, else the current folder.
-    fn root(&self) -> anyhow::Result<PathBuf> {
+    pub fn root(&self) -> anyhow::Result<PathBuf> {
         if let Some(dir) = &self.vault {
             if !dir.is_dir() {
                 return Err(UsageError(format!(

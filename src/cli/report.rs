@@ -100,16 +100,20 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let today = env.today();
-    let options = ReportOptions {
-        as_of: today,
-        period: Period::quarter_of(today, vault.config.fiscal_year_start),
-        since: today - Duration::days(7),
-    };
+    let options = default_options(&vault, env.today());
     for line in build(&vault, &options)? {
         eprintln!("{line}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What `build` and `watch` render for: the current quarter, the last week.
+pub fn default_options(vault: &Vault, today: chrono::NaiveDate) -> ReportOptions {
+    ReportOptions {
+        as_of: today,
+        period: Period::quarter_of(today, vault.config.fiscal_year_start),
+        since: today - Duration::days(7),
+    }
 }
 
 /// Renders each configured output; returns a line per output saying what happened.

@@ -14,7 +14,9 @@ pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnos
         let mut warn = |pos: Pos, code: Code, message: String| {
             found.push(Diagnostic::new(&record.path, pos, code, message));
         };
+        let written = |field: &str| record.fields.get(field).is_some_and(|v| !v.is_null());
         match deal.close_date {
+            None if written("close_date") => {} // an invalid date, reported as an error
             None => warn(
                 Pos::START,
                 Code::NoCloseDate,
@@ -63,7 +65,7 @@ pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnos
             ),
             _ => {}
         }
-        if deal.amount.is_none() {
+        if deal.amount.is_none() && !written("amount") {
             warn(
                 Pos::START,
                 Code::NoAmount,

@@ -36,7 +36,7 @@ impl std::iter::Sum for Num {
 /// The deal's amount in the config's currency; `None` without an amount or without a rate.
 pub fn base_amount(deal: &Deal, config: &Config) -> Option<f64> {
     let amount = deal.amount?;
-    if deal.currency.eq_ignore_ascii_case(&config.currency) {
+    if deal.currency == config.currency {
         Some(amount)
     } else {
         config.fx.get(&deal.currency).map(|rate| amount * rate)
@@ -45,5 +45,5 @@ pub fn base_amount(deal: &Deal, config: &Config) -> Option<f64> {
 
 /// Whether the deal's currency can be converted (a missing amount is a different problem).
 pub fn has_rate(deal: &Deal, config: &Config) -> bool {
-    deal.currency.eq_ignore_ascii_case(&config.currency) || config.fx.contains_key(&deal.currency)
+    deal.currency == config.currency || config.fx.contains_key(&deal.currency)
 }

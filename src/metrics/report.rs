@@ -118,7 +118,7 @@ pub struct Pipeline {
     /// Every open deal, by close date then id.
     pub deals: Vec<DealView>,
     pub conversion: Conversion,
-    /// Open deals left out of the totals because their currency has no rate.
+    /// Deals (open, or closed in the period) left out of the totals: their currency has no rate.
     pub excluded: Vec<String>,
 }
 
@@ -315,7 +315,7 @@ fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pi
             weighted: Num(0.0),
         })
         .collect();
-    for deal in &open {
+    for deal in open.iter().filter(|d| !d.flags.contains(&"no_fx_rate")) {
         totals.add(deal);
         if let Some(row) = by_stage.iter_mut().find(|s| s.stage == deal.stage) {
             let mut t = Totals {
@@ -329,7 +329,8 @@ fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pi
     }
     let excluded = open
         .iter()
-        .filter(|d| d.flags.contains(&"no_fx_rate"))
+        .chain(closed.iter().filter(|d| d.in_period))
+        .filter(|d| d.original_amount.is_some() && d.amount.is_none())
         .map(|d| d.id.clone())
         .collect();
     let conversion = conversion(&closed, config, options, gap_to_quota);

@@ -30,6 +30,7 @@ pub fn parse_file(
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
+        Err(_) if folder_kind.is_none() => return parsed, // some other note, not ours to judge
         Err(e) => {
             let valid = &bytes[..e.valid_up_to()];
             let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -82,13 +83,14 @@ pub fn parse_file(
         return parsed; // a note of another kind: meetings, daily notes
     };
     let mut positions = front_matter::key_positions(split.yaml, split.yaml_line);
-    let fields = record::map_fields(entries, &mut positions, kind, config);
+    let (fields, renamed) = record::map_fields(entries, &mut positions, kind, config);
     let parts = record::Parts {
         kind,
         id: record_id(path),
         path: path.to_path_buf(),
         fields,
         positions,
+        renamed,
         body: body::parse(split.body, split.body_line),
     };
     parsed.record = record::build(parts, config, &mut parsed.diagnostics);
@@ -114,7 +116,7 @@ pub fn record_id(path: &Path) -> String {
 /// Reads `dealbook.yaml`'s text into a checked config. `path` names the file in messages.
 pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let config: Config = yaml::parse_document(text).map_err(|e| {
+    let mut config: Config = yaml::parse_document(text).map_err(|e| {
         Diagnostic::new(
             path,
             e.pos,
@@ -122,6 +124,11 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
             e.message.replacen("invalid YAML: ", "", 1),
         )
     })?;
+    config.currency = config.currency.trim().to_ascii_uppercase();
+    config.fx = std::mem::take(&mut config.fx)
+        .into_iter()
+        .map(|(currency, rate)| (currency.trim().to_ascii_uppercase(), rate))
+        .collect();
     config.validate().map_err(|(key, problem)| {
         let top = key.split(['.', '[']).next().unwrap_or(&key);
         let pos = front_matter::key_positions(text, 1)

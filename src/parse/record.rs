@@ -16,13 +16,19 @@ use crate::parse::body::parse_date;
 /// A bad value is reported once and then treated as absent.
 struct Reader<'a> {
     fields: &'a BTreeMap<String, Value>,
+    /// dealbook's name → the name this file uses, for fields the config's `fields:` renamed.
+    renamed: &'a BTreeMap<String, String>,
     positions: &'a BTreeMap<String, Pos>,
     path: &'a Path,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
 
 impl Reader<'_> {
-    fn report(&mut self, key: &str, code: Code, message: String) {
+    /// Messages name a field the way the file writes it.
+    fn report(&mut self, key: &str, code: Code, mut message: String) {
+        if let Some(theirs) = self.renamed.get(key) {
+            message = message.replace(&format!("`{key}`"), &format!("`{theirs}`"));
+        }
         let pos = self.positions.get(key).copied().unwrap_or(Pos::START);
         self.diagnostics
             .push(Diagnostic::new(self.path, pos, code, message));
@@ -175,8 +181,9 @@ pub fn map_fields(
     positions: &mut BTreeMap<String, Pos>,
     kind: Kind,
     config: &Config,
-) -> BTreeMap<String, Value> {
+) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
     let mut fields: BTreeMap<String, Value> = entries.into_iter().collect();
+    let mut renamed = BTreeMap::new();
     for (ours, theirs) in &config.fields {
         if fields.contains_key(ours) {
             continue;
@@ -189,12 +196,13 @@ pub fn map_fields(
         };
         if let Some(value) = value {
             fields.insert(ours.clone(), value);
+            renamed.insert(ours.clone(), theirs.clone());
             if let Some(pos) = positions.get(theirs).copied() {
                 positions.insert(ours.clone(), pos);
             }
         }
     }
-    fields
+    (fields, renamed)
 }
 
 pub struct Parts {
@@ -203,6 +211,7 @@ pub struct Parts {
     pub path: std::path::PathBuf,
     pub fields: BTreeMap<String, Value>,
     pub positions: BTreeMap<String, Pos>,
+    pub renamed: BTreeMap<String, String>,
     pub body: Body,
 }
 
@@ -219,10 +228,12 @@ pub fn build(
         path,
         fields,
         positions,
+        renamed,
         body,
     } = parts;
     let mut read = Reader {
         fields: &fields,
+        renamed: &renamed,
         positions: &positions,
         path: &path,
         diagnostics,

@@ -15,7 +15,8 @@ pub struct YamlError {
 /// Parses front matter into its top-level entries, in the order written.
 /// `first_line` is the file line the YAML starts on.
 pub fn parse_mapping(yaml: &str, first_line: usize) -> Result<Vec<(String, Value)>, YamlError> {
-    let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| error(&e, first_line))?;
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(yaml).map_err(|e| error(&e, first_line, yaml))?;
     match value {
         serde_yaml::Value::Null => Ok(Vec::new()),
         serde_yaml::Value::Mapping(map) => Ok(map
@@ -34,14 +35,14 @@ pub fn parse_document<T: DeserializeOwned + Default>(text: &str) -> Result<T, Ya
     if text.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_yaml::from_str(text).map_err(|e| error(&e, 1))
+    serde_yaml::from_str(text).map_err(|e| error(&e, 1, text))
 }
 
 /// Reads one YAML value as written after `key: ` (a scalar, `[a, b]` or `{k: v}`).
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
     serde_yaml::from_str::<serde_yaml::Value>(text)
         .map(to_json)
-        .map_err(|e| error(&e, 1))
+        .map_err(|e| error(&e, 1, text))
 }
 
 /// Writes a scalar the way a rep would type it, quoting only when YAML needs it to read it back.
@@ -50,12 +51,53 @@ pub fn scalar(text: &str) -> String {
     plain.trim_end_matches('\n').to_string()
 }
 
-fn error(e: &serde_yaml::Error, first_line: usize) -> YamlError {
+fn error(e: &serde_yaml::Error, first_line: usize, text: &str) -> YamlError {
+    let in_file = |line: usize, column: usize| Pos::new(first_line + line - 1, column);
     let pos = e
         .location()
-        .map(|l| Pos::new(first_line + l.line() - 1, l.column()))
+        .map(|l| in_file(l.line(), l.column()))
         .unwrap_or(Pos::new(first_line, 1));
     let raw = e.to_string();
+    // libyaml notices an unclosed quote or bracket only at the end of the text; its message
+    // says where it was opened, which is where the rep should look.
+    for (opened, problem) in [
+        (
+            "while scanning a quoted scalar",
+            "a quote opened here is never closed",
+        ),
+        (
+            "while parsing a flow sequence",
+            "a `[` opened here is never closed",
+        ),
+        (
+            "while parsing a flow mapping",
+            "a `{` opened here is never closed",
+        ),
+    ] {
+        if let Some((line, column)) = location_after(&raw, opened) {
+            return YamlError {
+                pos: in_file(line, column),
+                message: format!("invalid YAML: {problem}"),
+            };
+        }
+    }
+    // A duplicate key is reported at the start of its mapping; point at the second one.
+    if let Some(key) = raw
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|rest| rest.split('"').next())
+    {
+        let mut seen = text.lines().enumerate().filter(|(_, line)| {
+            crate::parse::front_matter::top_level_key(line).is_some_and(|(k, _)| k == key)
+        });
+        if let Some((n, _)) = seen.nth(1) {
+            return YamlError {
+                pos: Pos::new(first_line + n, 1),
+                message: format!(
+                    "invalid YAML: `{key}` appears twice (each key may appear only once)"
+                ),
+            };
+        }
+    }
     let message = raw
         .find(" at line ")
         .map_or(raw.as_str(), |i| &raw[..i])
@@ -64,6 +106,15 @@ fn error(e: &serde_yaml::Error, first_line: usize) -> YamlError {
         pos,
         message: explain(&message),
     }
+}
+
+/// `… while scanning a quoted scalar at line 3 column 12` → (3, 12).
+fn location_after(message: &str, phrase: &str) -> Option<(usize, usize)> {
+    let rest = &message[message.find(phrase)? + phrase.len()..];
+    let rest = rest.strip_prefix(" at line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
 }
 
 /// Adds what to do next to libyaml's terse messages.
@@ -141,6 +192,22 @@ mod tests {
         let err = parse_mapping(yaml, 2).unwrap_err();
         assert_eq!(err.pos.line, 4);
         assert!(err.message.contains("put in quotes"), "{}", err.message);
+    }
+
+    #[test]
+    fn unclosed_quotes_and_brackets_point_where_they_open() {
+        let err = parse_mapping("title: A\nnext_step: \"Send\nstage: demo\n", 2).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (3, 12));
+        assert!(err.message.contains("quote"), "{}", err.message);
+        let err = parse_mapping("title: A\ntags: [a, b\n", 2).unwrap_err();
+        assert_eq!(err.pos.line, 3);
+        let err = parse_mapping("title: A\nstage: demo\ntitle: B\n", 2).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (4, 1));
+        assert!(
+            err.message.contains("`title` appears twice"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

@@ -34,6 +34,19 @@ fn base(record: &Record) -> Row {
     row
 }
 
+/// 48000.0 → 48000, as the rep wrote it.
+fn number(n: f64) -> Value {
+    serde_json::to_value(metrics::money::Num(n)).unwrap_or(Value::Null)
+}
+
+/// Replaces a raw field with its parsed value; an unreadable value is left out.
+fn set_opt(row: &mut Row, key: &str, value: Option<Value>) {
+    match value {
+        Some(value) => row.insert(key.to_string(), value),
+        None => row.remove(key),
+    };
+}
+
 /// The rows of one listing, in a stable order: deals by close date then id, tasks by due
 /// date then record, everything else by id.
 pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
@@ -51,6 +64,26 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                 .into_iter()
                 .map(|deal| {
                     let mut row = base(&deal.record);
+                    // What dealbook read, not the raw text: `"9000"` is the number 9000.
+                    set_opt(&mut row, "amount", deal.amount.map(number));
+                    set_opt(&mut row, "close_date", deal.close_date.map(|d| json!(d)));
+                    set_opt(
+                        &mut row,
+                        "next_step_date",
+                        deal.next_step_date.map(|d| json!(d)),
+                    );
+                    set_opt(&mut row, "created", deal.created.map(|d| json!(d)));
+                    set_opt(&mut row, "dm_engaged", deal.dm_engaged.map(|b| json!(b)));
+                    set_opt(
+                        &mut row,
+                        "roi_accepted",
+                        deal.roi_accepted.map(|b| json!(b)),
+                    );
+                    set_opt(
+                        &mut row,
+                        "next_step",
+                        deal.next_step.as_ref().map(|s| json!(s)),
+                    );
                     row.insert("title".into(), json!(deal.title));
                     row.insert("stage".into(), json!(deal.stage));
                     row.insert("currency".into(), json!(deal.currency));
@@ -77,6 +110,11 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
             .map(|contact| {
                 let mut row = base(&contact.record);
                 row.insert("name".into(), json!(contact.name));
+                set_opt(
+                    &mut row,
+                    "last_contact",
+                    contact.last_contact.map(|d| json!(d)),
+                );
                 if let Some(account) = contact.account.as_ref().and_then(|a| a.resolved.as_ref()) {
                     row.insert("account".into(), json!(account));
                 }

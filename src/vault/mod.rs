@@ -1,5 +1,6 @@
 //! Finding the vault, reading its files, and keeping the index (incrementally, for watch).
 
+pub mod changes;
 mod index;
 mod walk;
 
@@ -86,19 +87,33 @@ impl Vault {
     }
 
     /// Re-reads just these files (relative paths; gone ones are dropped) and rebuilds the index.
+    /// A path that is now a folder (moved or copied in) is read whole; one that is gone takes
+    /// everything under it along.
     pub fn refresh(&mut self, changed: &[PathBuf]) {
         for path in changed {
             let absolute = self.root.join(path);
-            if absolute.is_file() && path.extension().is_some_and(|e| e == "md") {
+            if absolute.is_dir() {
+                let (inside, _) = walk::candidates(&absolute, &self.config);
+                for candidate in inside {
+                    let relative = path.join(&candidate.path);
+                    let parsed = read_and_parse(&self.root, &relative, &self.config);
+                    self.files.insert(relative, parsed);
+                }
+            } else if absolute.is_file() && walk::is_candidate_path(path, &self.config) {
                 let parsed = read_and_parse(&self.root, path, &self.config);
                 self.files.insert(path.clone(), parsed);
             } else {
-                self.files.remove(path);
-                // A removed folder takes its files with it.
-                self.files.retain(|p, _| !p.starts_with(path) || p == path);
+                self.files.retain(|p, _| !p.starts_with(path));
             }
         }
         self.reindex();
+    }
+
+    /// The parse problems of one file, as `check` would print them.
+    pub fn diagnostics_of(&self, path: &Path) -> &[Diagnostic] {
+        self.files
+            .get(path)
+            .map_or(&[], |parsed| &parsed.diagnostics)
     }
 
     fn reindex(&mut self) {
@@ -109,12 +124,6 @@ impl Vault {
                 .extend(self.walk_diagnostics.iter().cloned());
             crate::diagnostic::sort(&mut self.index.diagnostics);
         }
-    }
-
-    /// Whether a relative path is one the index reads: not in a dot-folder, `templates/` or an
-    /// output folder.
-    pub fn is_indexed_path(&self, path: &Path) -> bool {
-        walk::is_candidate_path(path, &self.config)
     }
 }
 

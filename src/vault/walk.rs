@@ -46,15 +46,17 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
             }
             Err(e) => {
                 let path = e.path().map(|p| relative_path(root, p)).unwrap_or_default();
-                let message = if e.loop_ancestor().is_some() {
-                    "this symbolic link points back into a folder above it; it was skipped".into()
-                } else {
-                    format!(
-                        "cannot be read: {}",
-                        e.io_error().map_or(e.to_string(), |io| io.to_string())
+                let (code, message) = if e.loop_ancestor().is_some() {
+                    (
+                        Code::SymlinkLoop,
+                        "this symbolic link points back into a folder above it; it was skipped"
+                            .to_string(),
                     )
+                } else {
+                    let reason = e.io_error().map_or(e.to_string(), |io| io.to_string());
+                    (Code::Unreadable, format!("cannot be read: {reason}"))
                 };
-                diagnostics.push(Diagnostic::new(path, Pos::START, Code::Unreadable, message));
+                diagnostics.push(Diagnostic::new(path, Pos::START, code, message));
             }
         }
     }

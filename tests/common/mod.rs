@@ -18,7 +18,7 @@ use tempfile::TempDir;
 /// The day every test runs "as of", so hygiene warnings never depend on the real date.
 pub const AS_OF: &str = "2026-11-23";
 
-/// A deal with nothing to warn about as of [`AS_OF`]. Line 9 is its only log entry.
+/// A deal with nothing to warn about as of [`AS_OF`]. Line 10 is its only log entry.
 pub const CLEAN_DEAL: &str = "\
 ---
 title: Acme renewal
@@ -45,7 +45,8 @@ pub fn at(code: &str, line: u64, column: u64) -> (String, u64, u64) {
 /// `dealbook` with no vault or date leaking in from the environment.
 pub fn dealbook() -> Command {
     let mut cmd = Command::cargo_bin("dealbook").expect("the dealbook binary is built");
-    cmd.env_remove("DEALBOOK_VAULT").env_remove("DEALBOOK_TODAY");
+    cmd.env_remove("DEALBOOK_VAULT")
+        .env_remove("DEALBOOK_TODAY");
     cmd
 }
 
