@@ -4,6 +4,7 @@
 //! and [`diagnostic`]s, [`metrics`] computes, [`render`] produces text and [`write`] puts it
 //! on disk. The library never prints or reads the environment; the CLI in `cli` does.
 
+pub mod build;
 pub mod diagnostic;
 pub mod metrics;
 pub mod model;

@@ -277,7 +277,7 @@ pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     }
     let template = format!("new-{}.md", kind.as_str());
     let context = minijinja_context(&args.name, env.today(), config);
-    let text = super::report::templates(&vault).render(&template, &context)?;
+    let text = dealbook::build::templates(&vault).render(&template, &context)?;
     let text = assign(config, text, &args.fields)?;
     let parsed = parse::parse_file(&relative, text.as_bytes(), Some(kind), config);
     if let Some(error) = parsed.diagnostics.iter().find(|d| d.is_error()) {

@@ -8,7 +8,7 @@ use chrono::Duration;
 
 use dealbook::metrics::report::ReportOptions;
 use dealbook::model::{Audience, Period};
-use dealbook::render::{self, Templates};
+use dealbook::render;
 use dealbook::write::atomic;
 use dealbook::Vault;
 
@@ -77,7 +77,7 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
                 (Report::Prep, Format::Html) => "prep.html",
                 (Report::Prep, _) => "prep.md",
             };
-            templates(&vault).render(name, &context)?
+            dealbook::build::templates(&vault).render(name, &context)?
         }
     };
     emit(&text, args.output.as_deref())
@@ -87,7 +87,7 @@ pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode
     let vault = load_reporting(env)?;
     let options = options(&args.scope, &vault, env)?;
     let context = render::context(&vault.index, &vault.config, &options, args.scope.audience);
-    let text = templates(&vault).render(&args.template, &context)?;
+    let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
     emit(&text, args.output.as_deref())
 }
 
@@ -101,8 +101,10 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
         .into());
     }
     let options = default_options(&vault, env.today());
-    for line in build(&vault, &options)? {
-        eprintln!("{line}");
+    for built in dealbook::build::build(&vault, &options)? {
+        let shown = super::display_path(&vault.root, &built.path);
+        let verb = if built.written { "wrote" } else { "unchanged" };
+        eprintln!("{verb} {}", shown.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -114,30 +116,6 @@ pub fn default_options(vault: &Vault, today: chrono::NaiveDate) -> ReportOptions
         period: Period::quarter_of(today, vault.config.fiscal_year_start),
         since: today - Duration::days(7),
     }
-}
-
-/// Renders each configured output; returns a line per output saying what happened.
-pub fn build(vault: &Vault, options: &ReportOptions) -> anyhow::Result<Vec<String>> {
-    let templates = templates(vault);
-    let mut lines = Vec::new();
-    for output in &vault.config.outputs {
-        let context = render::context(&vault.index, &vault.config, options, output.audience);
-        let text = templates.render(&output.template, &context)?;
-        let path = vault.root.join(&output.to);
-        let written = atomic::write_if_changed(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        let shown = super::display_path(&vault.root, Path::new(&output.to));
-        lines.push(if written {
-            format!("wrote {}", shown.display())
-        } else {
-            format!("unchanged {}", shown.display())
-        });
-    }
-    Ok(lines)
-}
-
-pub fn templates(vault: &Vault) -> Templates {
-    Templates::new(Some(vault.root.join("templates")))
 }
 
 /// Loads the vault and reports its errors on stderr; the report renders from the rest.

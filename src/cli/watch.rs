@@ -125,11 +125,12 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
 /// On a template error the last good outputs stay as they are.
 fn rebuild(vault: &Vault, env: &super::Env, what: &str, started: Instant) {
     let options = super::report::default_options(vault, env.today());
-    match super::report::build(vault, &options) {
-        Ok(lines) => {
-            let written: Vec<&str> = lines
+    match dealbook::build::build(vault, &options) {
+        Ok(built) => {
+            let written: Vec<String> = built
                 .iter()
-                .filter_map(|l| l.strip_prefix("wrote "))
+                .filter(|b| b.written)
+                .map(|b| b.path.display().to_string())
                 .collect();
             let outputs = if written.is_empty() {
                 "no output changed".to_string()

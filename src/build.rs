@@ -1,0 +1,68 @@
+//! Rendering every output configured in `dealbook.yaml` to disk: what `build` and `watch` do.
+
+use std::path::PathBuf;
+
+use crate::metrics::report::ReportOptions;
+use crate::model::Audience;
+use crate::render::{self, Context, TemplateError, Templates};
+use crate::vault::Vault;
+use crate::write::atomic;
+
+/// One output and whether its file changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// Relative to the vault root.
+    pub path: PathBuf,
+    pub written: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("cannot write {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The vault's templates, falling back to the built-ins.
+pub fn templates(vault: &Vault) -> Templates {
+    Templates::new(Some(vault.root.join("templates")))
+}
+
+/// Renders each output (one context per audience), writing only files whose text changed.
+/// Nothing is written unless every template renders, so a broken template keeps the last
+/// good outputs.
+pub fn build(vault: &Vault, options: &ReportOptions) -> Result<Vec<Built>, BuildError> {
+    let templates = templates(vault);
+    let mut contexts: Vec<(Audience, Context)> = Vec::new();
+    let mut rendered = Vec::new();
+    for output in &vault.config.outputs {
+        let context = match contexts.iter().position(|(a, _)| *a == output.audience) {
+            Some(i) => &contexts[i].1,
+            None => {
+                let context =
+                    render::context(&vault.index, &vault.config, options, output.audience);
+                contexts.push((output.audience, context));
+                &contexts.last().expect("just pushed").1
+            }
+        };
+        rendered.push((
+            PathBuf::from(&output.to),
+            templates.render(&output.template, context)?,
+        ));
+    }
+    rendered
+        .into_iter()
+        .map(|(path, text)| {
+            let written = atomic::write_if_changed(&vault.root.join(&path), text.as_bytes())
+                .map_err(|source| BuildError::Write {
+                    path: path.clone(),
+                    source,
+                })?;
+            Ok(Built { path, written })
+        })
+        .collect()
+}
