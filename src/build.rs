@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::history::{History, Unavailable};
 use crate::metrics::report::ReportOptions;
 use crate::model::Audience;
 use crate::render::{self, Context, TemplateError, Templates};
@@ -35,7 +36,11 @@ pub fn templates(vault: &Vault) -> Templates {
 /// Renders each output (one context per audience), writing only files whose text changed.
 /// Nothing is written unless every template renders, so a broken template keeps the last
 /// good outputs.
-pub fn build(vault: &Vault, options: &ReportOptions) -> Result<Vec<Built>, BuildError> {
+pub fn build(
+    vault: &Vault,
+    options: &ReportOptions,
+    history: &Result<History, Unavailable>,
+) -> Result<Vec<Built>, BuildError> {
     let templates = templates(vault);
     let mut contexts: Vec<(Audience, Context)> = Vec::new();
     let mut rendered = Vec::new();
@@ -43,8 +48,13 @@ pub fn build(vault: &Vault, options: &ReportOptions) -> Result<Vec<Built>, Build
         let context = match contexts.iter().position(|(a, _)| *a == output.audience) {
             Some(i) => &contexts[i].1,
             None => {
-                let context =
-                    render::context(&vault.index, &vault.config, options, output.audience);
+                let context = render::context(
+                    &vault.index,
+                    &vault.config,
+                    options,
+                    output.audience,
+                    history,
+                );
                 contexts.push((output.audience, context));
                 &contexts.last().expect("just pushed").1
             }

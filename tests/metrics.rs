@@ -88,11 +88,11 @@ fn period_options(vault: &Vault, as_of: &str, label: &str) -> ReportOptions {
 }
 
 fn report(vault: &Vault, options: &ReportOptions) -> Pipeline {
-    pipeline(&vault.index, &vault.config, options)
+    pipeline(&vault.index, &vault.config, options, None)
 }
 
 fn prep_sheet(vault: &Vault, options: &ReportOptions) -> Prep {
-    prep(&vault.index, &vault.config, options)
+    prep(&vault.index, &vault.config, options, None)
 }
 
 const TOLERANCE: f64 = 1e-6;
@@ -1191,7 +1191,7 @@ fn private_deals_count_for_me() {
     let options = quarter_options(&vault, "2026-11-23", "2026-10-15");
     let index = for_audience(&vault.index, &vault.config, Audience::Me);
     assert_eq!(index.deals.len(), 7);
-    let r = pipeline(&index, &vault.config, &options);
+    let r = pipeline(&index, &vault.config, &options, None);
     // closed_won: pub-won 10,000 + priv-won 20,000 = 30,000
     approx(r.closed_won, 30_000.0);
     // commit: pub-neg 30,000 + priv-neg 40,000 = 70,000
@@ -1219,7 +1219,7 @@ fn private_deals_are_left_out_of_every_total_for_the_manager() {
     let index = for_audience(&vault.index, &vault.config, Audience::Manager);
     // pub-won, pub-neg, pub-demo
     assert_eq!(index.deals.len(), 3);
-    let r = pipeline(&index, &vault.config, &options);
+    let r = pipeline(&index, &vault.config, &options, None);
 
     // closed_won: pub-won 10,000 (priv-won hidden)
     approx(r.closed_won, 10_000.0);
@@ -1257,7 +1257,7 @@ fn private_deals_are_left_out_of_every_total_for_the_manager() {
 
     // The prep sheet from the same redacted index: since Oct 15, every deal was created on
     // `since`, but only the public ones show.
-    let p = prep(&index, &vault.config, &options);
+    let p = prep(&index, &vault.config, &options, None);
     // new: pub-won (Nov 1), pub-neg (Dec 1), pub-demo (Dec 4)
     assert_eq!(ids(&p.changes.new), ["pub-won", "pub-neg", "pub-demo"]);
     assert_eq!(ids(&p.changes.won), ["pub-won"]);

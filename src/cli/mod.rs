@@ -3,6 +3,7 @@
 mod check;
 mod completions;
 mod edit;
+mod history;
 mod init;
 mod list;
 mod output;
@@ -65,6 +66,11 @@ enum Command {
     Log(edit::LogArgs),
     /// Tick the one open task whose text contains TEXT.
     Done(edit::DoneArgs),
+    /// Stage moves, amount changes and close-date pushes, from the vault's git history.
+    History(history::Args),
+    /// Mark the last one-on-one, so the next `prep` knows what is new.
+    #[command(subcommand)]
+    Review(history::ReviewCommand),
     /// Print shell completions.
     Completions(completions::Args),
 }
@@ -98,6 +104,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Unset(args) => edit::run_unset(args, &env),
         Command::Log(args) => edit::run_log(args, &env),
         Command::Done(args) => edit::run_done(args, &env),
+        Command::History(args) => history::run(args, &env),
+        Command::Review(command) => history::run_review(command, &env),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use chrono::Duration;
 
+use dealbook::history::{History, Unavailable};
 use dealbook::metrics::report::ReportOptions;
 use dealbook::model::{Audience, Period};
 use dealbook::render;
@@ -63,8 +64,15 @@ pub enum Report {
 
 pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = load_reporting(env)?;
-    let options = options(&args.scope, &vault, env)?;
-    let context = render::context(&vault.index, &vault.config, &options, args.scope.audience);
+    let history = super::history::read(&vault, env.today());
+    let options = options(&args.scope, &vault, env, &history)?;
+    let context = render::context(
+        &vault.index,
+        &vault.config,
+        &options,
+        args.scope.audience,
+        &history,
+    );
     let text = match (args.format, report) {
         (Format::Json, Report::Pipeline) => {
             serde_json::to_string_pretty(&context.prep.pipeline)? + "\n"
@@ -85,8 +93,15 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
 
 pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = load_reporting(env)?;
-    let options = options(&args.scope, &vault, env)?;
-    let context = render::context(&vault.index, &vault.config, &options, args.scope.audience);
+    let history = super::history::read(&vault, env.today());
+    let options = options(&args.scope, &vault, env, &history)?;
+    let context = render::context(
+        &vault.index,
+        &vault.config,
+        &options,
+        args.scope.audience,
+        &history,
+    );
     let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
     emit(&text, args.output.as_deref())
 }
@@ -100,8 +115,9 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let options = default_options(&vault, env.today());
-    for built in dealbook::build::build(&vault, &options)? {
+    let history = super::history::read(&vault, env.today());
+    let options = default_options(&vault, env.today(), &history);
+    for built in dealbook::build::build(&vault, &options, &history)? {
         let shown = super::display_path(&vault.root, &built.path);
         let verb = if built.written { "wrote" } else { "unchanged" };
         eprintln!("{verb} {}", shown.display());
@@ -109,13 +125,29 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// What `build` and `watch` render for: the current quarter, the last week.
-pub fn default_options(vault: &Vault, today: chrono::NaiveDate) -> ReportOptions {
+/// What `build` and `watch` render for: the current quarter, since the last review.
+pub fn default_options(
+    vault: &Vault,
+    today: chrono::NaiveDate,
+    history: &Result<History, Unavailable>,
+) -> ReportOptions {
     ReportOptions {
         as_of: today,
         period: Period::quarter_of(today, vault.config.fiscal_year_start),
-        since: today - Duration::days(7),
+        since: last_review(history, today),
     }
+}
+
+/// The newest `review/` tag, else a week ago.
+fn last_review(
+    history: &Result<History, Unavailable>,
+    today: chrono::NaiveDate,
+) -> chrono::NaiveDate {
+    history
+        .as_ref()
+        .ok()
+        .and_then(|h| h.last_review(today))
+        .unwrap_or(today - Duration::days(7))
 }
 
 /// Loads the vault and reports its errors on stderr; the report renders from the rest.
@@ -139,7 +171,12 @@ fn load_reporting(env: &super::Env) -> anyhow::Result<Vault> {
     Ok(vault)
 }
 
-fn options(scope: &Scope, vault: &Vault, env: &super::Env) -> anyhow::Result<ReportOptions> {
+fn options(
+    scope: &Scope,
+    vault: &Vault,
+    env: &super::Env,
+    history: &Result<History, Unavailable>,
+) -> anyhow::Result<ReportOptions> {
     let as_of = env.today();
     let fiscal_year_start = vault.config.fiscal_year_start;
     let period = match &scope.period {
@@ -153,7 +190,7 @@ fn options(scope: &Scope, vault: &Vault, env: &super::Env) -> anyhow::Result<Rep
     Ok(ReportOptions {
         as_of,
         period,
-        since: scope.since.unwrap_or(as_of - Duration::days(7)),
+        since: scope.since.unwrap_or_else(|| last_review(history, as_of)),
     })
 }
 

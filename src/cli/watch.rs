@@ -124,8 +124,9 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
 /// Renders every output and prints one line: what changed, what was written, how long it took.
 /// On a template error the last good outputs stay as they are.
 fn rebuild(vault: &Vault, env: &super::Env, what: &str, started: Instant) {
-    let options = super::report::default_options(vault, env.today());
-    match dealbook::build::build(vault, &options) {
+    let history = super::history::read(vault, env.today());
+    let options = super::report::default_options(vault, env.today(), &history);
+    match dealbook::build::build(vault, &options, &history) {
         Ok(built) => {
             let written: Vec<String> = built
                 .iter()

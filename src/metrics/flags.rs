@@ -36,11 +36,12 @@ pub fn flags(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<&'static str
 }
 
 /// Flags that mean the deal is slipping and the manager may need to help.
-pub const AT_RISK: [&str; 4] = [
+pub const AT_RISK: [&str; 5] = [
     "stale",
     "past_close_date",
     "no_next_step",
     "next_step_overdue",
+    "pushed",
 ];
 
 /// Plain words for a flag, for people reading a report.
@@ -54,6 +55,7 @@ pub fn describe(flag: &str) -> &'static str {
         "dm_not_engaged" => "decision maker not engaged",
         "roi_not_accepted" => "ROI not accepted",
         "no_fx_rate" => "no exchange rate: left out of totals",
+        "pushed" => "close date pushed",
         _ => "",
     }
 }

@@ -4,6 +4,7 @@ pub mod flags;
 pub mod hygiene;
 pub mod money;
 pub mod report;
+pub mod waterfall;
 
 use chrono::NaiveDate;
 

@@ -3,11 +3,15 @@
 
 use std::collections::BTreeMap;
 
+use std::collections::HashMap;
+
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
 use super::money::{base_amount, Num};
+use super::waterfall::{waterfall, Waterfall};
 use super::{flags, forecast, last_activity, probability, stage};
+use crate::history::{events, Event, History, Trend};
 use crate::model::{Config, Deal, ForecastCategory, LogEntry, Period, Record, Task};
 use crate::vault::Index;
 
@@ -49,6 +53,11 @@ pub struct DealView {
     pub champion: Option<String>,
     pub last_activity: Option<NaiveDate>,
     pub days_since_activity: Option<i64>,
+    /// From git history (`None` without it): times the close date moved later.
+    pub push_count: Option<usize>,
+    pub stage_regressions: Option<usize>,
+    pub days_in_stage: Option<i64>,
+    pub amount_change_since: Option<Num>,
     pub flags: Vec<&'static str>,
     pub tags: Vec<String>,
     pub log: Vec<LogEntry>,
@@ -187,6 +196,37 @@ pub struct Prep {
     pub asks: Vec<DealSynopsis>,
     pub commitments: Commitments,
     pub added: Added,
+    /// What git history says happened since the last review; `None` without history.
+    pub history: Option<HistoryView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryView {
+    /// Events from `since` to `as_of`, newest first.
+    pub events: Vec<Event>,
+    pub waterfall: Waterfall,
+    pub shallow: bool,
+    pub last_review: Option<NaiveDate>,
+}
+
+/// Each deal's trend, by id.
+fn trends(
+    history: Option<&History>,
+    config: &Config,
+    options: &ReportOptions,
+) -> HashMap<String, Trend> {
+    let Some(history) = history else {
+        return HashMap::new();
+    };
+    history
+        .deals
+        .iter()
+        .map(|deal| {
+            let events = events::events(deal, config);
+            let trend = events::trend(deal, &events, options.as_of, options.since);
+            (deal.id.clone(), trend)
+        })
+        .collect()
 }
 
 fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> Option<String> {
@@ -201,12 +241,26 @@ fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> O
     Some(resolved.unwrap_or_else(|| link.target.clone()))
 }
 
-pub fn deal_view(deal: &Deal, index: &Index, config: &Config, options: &ReportOptions) -> DealView {
+pub fn deal_view(
+    deal: &Deal,
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    trend: Option<&Trend>,
+) -> DealView {
     let stage = stage(deal, config);
     let amount = base_amount(deal, config);
     let probability = probability(deal, config);
     let last = last_activity(deal);
     let open = stage.is_open();
+    let mut flags = if open {
+        flags::flags(deal, config, options.as_of)
+    } else {
+        Vec::new()
+    };
+    if open && trend.is_some_and(|t| t.push_count > 0) {
+        flags.push("pushed");
+    }
     DealView {
         id: deal.record.id.clone(),
         title: deal.title.clone(),
@@ -233,11 +287,11 @@ pub fn deal_view(deal: &Deal, index: &Index, config: &Config, options: &ReportOp
         champion: name_of(index, &deal.champion, true),
         last_activity: last,
         days_since_activity: last.map(|d| (options.as_of - d).num_days()),
-        flags: if open {
-            flags::flags(deal, config, options.as_of)
-        } else {
-            Vec::new()
-        },
+        push_count: trend.map(|t| t.push_count),
+        stage_regressions: trend.map(|t| t.stage_regressions),
+        days_in_stage: trend.and_then(|t| t.days_in_stage),
+        amount_change_since: trend.and_then(|t| t.amount_change_since).map(Num),
+        flags,
         tags: deal.record.tags.clone(),
         log: deal.record.body.log.clone(),
         tasks: deal.record.body.tasks.clone(),
@@ -262,18 +316,29 @@ fn by_close_date(deals: &mut [DealView]) {
 }
 
 /// Every deal as the reports see it, by close date then id.
-fn deal_views(index: &Index, config: &Config, options: &ReportOptions) -> Vec<DealView> {
+fn deal_views(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    history: Option<&History>,
+) -> Vec<DealView> {
+    let trends = trends(history, config, options);
     let mut all: Vec<DealView> = index
         .deals
         .iter()
-        .map(|deal| deal_view(deal, index, config, options))
+        .map(|deal| deal_view(deal, index, config, options, trends.get(&deal.record.id)))
         .collect();
     by_close_date(&mut all);
     all
 }
 
-pub fn pipeline(index: &Index, config: &Config, options: &ReportOptions) -> Pipeline {
-    summarize(deal_views(index, config, options), config, options)
+pub fn pipeline(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    history: Option<&History>,
+) -> Pipeline {
+    summarize(deal_views(index, config, options, history), config, options)
 }
 
 fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pipeline {
@@ -403,8 +468,13 @@ fn conversion(
     }
 }
 
-pub fn prep(index: &Index, config: &Config, options: &ReportOptions) -> Prep {
-    let all = deal_views(index, config, options);
+pub fn prep(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    history: Option<&History>,
+) -> Prep {
+    let all = deal_views(index, config, options, history);
     let pipeline = summarize(all.clone(), config, options);
     let since = options.since;
     let as_of = options.as_of;
@@ -484,7 +554,24 @@ pub fn prep(index: &Index, config: &Config, options: &ReportOptions) -> Prep {
             deals: added_deals,
             totals: added_totals,
         },
+        history: history.map(|h| history_view(h, config, options)),
         pipeline,
+    }
+}
+
+fn history_view(history: &History, config: &Config, options: &ReportOptions) -> HistoryView {
+    let mut recent: Vec<Event> = history
+        .deals
+        .iter()
+        .flat_map(|deal| events::events(deal, config))
+        .filter(|e| options.since <= e.date && e.date <= options.as_of)
+        .collect();
+    recent.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
+    HistoryView {
+        events: recent,
+        waterfall: waterfall(history, config, &options.period, options.since),
+        shallow: history.shallow,
+        last_review: history.last_review(options.as_of),
     }
 }
 

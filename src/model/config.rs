@@ -115,6 +115,8 @@ pub struct Config {
     /// dealbook's field name → the name this vault uses.
     pub fields: BTreeMap<String, String>,
     pub outputs: Vec<Output>,
+    /// Read the git history of the repository holding the vault (`false` turns it off).
+    pub history: bool,
 }
 
 impl Default for Config {
@@ -132,6 +134,7 @@ impl Default for Config {
             folders: Folders::default(),
             fields: BTreeMap::new(),
             outputs: Vec::new(),
+            history: true,
         }
     }
 }

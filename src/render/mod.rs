@@ -9,6 +9,7 @@ pub mod templates;
 
 use serde::Serialize;
 
+use crate::history::{History, Unavailable};
 use crate::metrics::report::{self, Prep, ReportOptions};
 use crate::model::{Audience, Config};
 use crate::vault::Index;
@@ -22,6 +23,8 @@ pub struct Context {
     #[serde(flatten)]
     pub prep: Prep,
     pub audience: Audience,
+    /// Why there is no history, said once, plainly; `None` when there is.
+    pub history_note: Option<String>,
 }
 
 /// Redacts for the audience, then computes the reports on what is left.
@@ -30,10 +33,17 @@ pub fn context(
     config: &Config,
     options: &ReportOptions,
     audience: Audience,
+    history: &Result<History, Unavailable>,
 ) -> Context {
     let visible = audience::for_audience(index, config, audience);
+    let history = match (history, audience) {
+        (Ok(history), Audience::Manager) => Ok(history.without_private()),
+        (Ok(history), Audience::Me) => Ok(history.clone()),
+        (Err(e), _) => Err(e.to_string()),
+    };
     Context {
-        prep: report::prep(&visible, config, options),
+        prep: report::prep(&visible, config, options, history.as_ref().ok()),
         audience,
+        history_note: history.err(),
     }
 }

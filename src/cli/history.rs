@@ -1,0 +1,132 @@
+//! `history [ID]` and `review mark`: the vault's git history, and marking a one-on-one.
+
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use dealbook::history::{self, events, Event, History, Unavailable};
+use dealbook::Vault;
+
+/// Reads the history, with a progress bar on stderr once it has taken more than a second.
+pub fn read(vault: &Vault, today: NaiveDate) -> Result<History, Unavailable> {
+    let started = Instant::now();
+    let mut bar: Option<ProgressBar> = None;
+    let result = history::read(vault, today, &mut |done, total| {
+        if bar.is_none() && started.elapsed() > Duration::from_secs(1) {
+            let style =
+                ProgressStyle::with_template("reading history {bar:30} {pos}/{len} file versions")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
+            bar = Some(ProgressBar::new(total as u64).with_style(style));
+        }
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    result
+}
+
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only this deal (its id, path or title).
+    id: Option<String>,
+    /// Only events on or after this day.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    since: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = env.load()?;
+    let only = match &args.id {
+        Some(wanted) => {
+            let path = vault.find(wanted).map_err(super::UsageError)?;
+            Some(dealbook::parse::record_id(&path))
+        }
+        None => None,
+    };
+    let history = match read(&vault, env.today()) {
+        Ok(history) => history,
+        Err(reason) => {
+            eprintln!("{reason}");
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
+    if history.shallow {
+        eprintln!("note: this is a shallow clone; history starts at its oldest commit");
+    }
+    let mut found: Vec<Event> = history
+        .deals
+        .iter()
+        .filter(|d| only.as_ref().is_none_or(|id| &d.id == id))
+        .flat_map(|d| events::events(d, &vault.config))
+        .filter(|e| args.since.is_none_or(|since| e.date >= since))
+        .collect();
+    found.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&found)? + "\n",
+        Format::Text => found.iter().map(|e| format!("{}\n", line(e))).collect(),
+    };
+    super::output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `2026-11-20 abc1234 acme-renewal  close date pushed out  2026-12-15 → 2027-01-15`
+fn line(event: &Event) -> String {
+    let commit = event.commit.as_deref().unwrap_or("(uncommitted)");
+    let change = match (&event.from, &event.to) {
+        (Some(from), Some(to)) => format!(": {from} → {to}"),
+        _ => String::new(),
+    };
+    format!(
+        "{} {commit:<13} {}  {}{change}",
+        event.date,
+        event.deal,
+        event.kind.describe()
+    )
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum ReviewCommand {
+    /// Tag the current commit `review/YYYY-MM-DD` as the last one-on-one.
+    Mark,
+}
+
+pub fn run_review(command: ReviewCommand, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let ReviewCommand::Mark = command;
+    let root = env.root()?;
+    let repository =
+        history::git::Repository::open(&root).map_err(|e| super::UsageError(e.to_string()))?;
+    if !repository.has_commits {
+        return Err(super::UsageError(
+            "there is no commit to mark yet; commit the vault first".into(),
+        )
+        .into());
+    }
+    let uncommitted = repository.uncommitted()?;
+    if !uncommitted.is_empty() {
+        return Err(super::UsageError(format!(
+            "commit these changes first, so the review marks what you discussed:\n{}",
+            uncommitted.join("\n")
+        ))
+        .into());
+    }
+    let tag = format!("review/{}", env.today());
+    repository
+        .tag(&tag)
+        .map_err(|e| super::UsageError(format!("cannot tag {tag}: {e}")))?;
+    super::output::print(&format!("tagged {tag}\n"))?;
+    Ok(ExitCode::SUCCESS)
+}

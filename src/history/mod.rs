@@ -1,0 +1,269 @@
+//! What the vault's git history says about each deal: its front-matter state at every commit
+//! that touched it (following renames), plus the uncommitted working tree as the newest.
+
+pub mod events;
+pub mod git;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::metrics;
+use crate::model::{AnyRecord, Config, Deal, ForecastCategory, Kind};
+use crate::parse;
+use crate::vault::Vault;
+
+pub use events::{Event, EventKind, Trend};
+pub use git::Unavailable;
+
+/// The parts of a deal whose changes tell its story.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealState {
+    pub path: PathBuf,
+    pub title: String,
+    pub stage: String,
+    pub amount: Option<f64>,
+    pub currency: String,
+    pub close_date: Option<NaiveDate>,
+    pub forecast: ForecastCategory,
+    pub private: bool,
+}
+
+impl DealState {
+    pub fn of(deal: &Deal, config: &Config) -> DealState {
+        DealState {
+            path: deal.record.path.clone(),
+            title: deal.title.clone(),
+            stage: deal.stage.clone(),
+            amount: deal.amount,
+            currency: deal.currency.clone(),
+            close_date: deal.close_date,
+            forecast: metrics::forecast(deal, config),
+            private: deal.record.private,
+        }
+    }
+}
+
+/// A deal as of one commit; `state: None` means the file was deleted.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Snapshot {
+    pub date: NaiveDate,
+    /// The abbreviated commit id; `None` for uncommitted changes.
+    pub commit: Option<String>,
+    pub state: Option<DealState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DealHistory {
+    /// The deal's id now (its last file name).
+    pub id: String,
+    /// Oldest first.
+    pub snapshots: Vec<Snapshot>,
+}
+
+impl DealHistory {
+    /// The state just before `date`: what the deal looked like when that day began.
+    pub fn state_before(&self, date: NaiveDate) -> Option<&DealState> {
+        self.snapshots
+            .iter()
+            .take_while(|s| s.date < date)
+            .last()
+            .and_then(|s| s.state.as_ref())
+    }
+
+    pub fn current(&self) -> Option<&DealState> {
+        self.snapshots.last().and_then(|s| s.state.as_ref())
+    }
+
+    /// Whether any version of the deal was private: such a history is the rep's alone.
+    pub fn ever_private(&self) -> bool {
+        self.snapshots
+            .iter()
+            .any(|s| s.state.as_ref().is_some_and(|state| state.private))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct History {
+    /// By id.
+    pub deals: Vec<DealHistory>,
+    /// Dates of `review/YYYY-MM-DD` tags, oldest first.
+    pub reviews: Vec<NaiveDate>,
+    /// A shallow clone: history starts at its oldest commit, not at each deal's creation.
+    pub shallow: bool,
+}
+
+impl History {
+    pub fn deal(&self, id: &str) -> Option<&DealHistory> {
+        self.deals.iter().find(|d| d.id == id)
+    }
+
+    /// The newest review on or before `today`.
+    pub fn last_review(&self, today: NaiveDate) -> Option<NaiveDate> {
+        self.reviews.iter().rev().find(|d| **d <= today).copied()
+    }
+
+    /// Only what the manager may see: no deal that was ever private.
+    pub fn without_private(&self) -> History {
+        History {
+            deals: self
+                .deals
+                .iter()
+                .filter(|d| !d.ever_private())
+                .cloned()
+                .collect(),
+            ..self.clone()
+        }
+    }
+}
+
+/// Reads the history of the repository holding the vault. `progress(done, total)` is called
+/// as file versions are read, so a caller can show progress on long histories.
+pub fn read(
+    vault: &Vault,
+    today: NaiveDate,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<History, Unavailable> {
+    if !vault.config.history {
+        return Err(Unavailable::Disabled);
+    }
+    let repository = git::Repository::open(&vault.root)?;
+    let commits = repository.log(&vault.config.folders.deals)?;
+
+    // Follow each file through renames: a lineage is one deal's list of (commit, path).
+    let mut lineages: Vec<Vec<(usize, PathBuf, bool)>> = Vec::new();
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    let mut wanted: Vec<(String, PathBuf)> = Vec::new();
+    let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
+    for (n, commit) in commits.iter().enumerate() {
+        for change in &commit.changes {
+            let (path, lineage, deleted) = match change {
+                git::FileChange::Added(p) | git::FileChange::Modified(p) => {
+                    let next = lineages.len();
+                    let lineage = *by_path.entry(p.clone()).or_insert(next);
+                    (p, lineage, false)
+                }
+                git::FileChange::Renamed { from, to } => {
+                    let lineage = by_path.remove(from).unwrap_or(lineages.len());
+                    by_path.insert(to.clone(), lineage);
+                    (to, lineage, false)
+                }
+                git::FileChange::Deleted(p) => {
+                    let lineage = by_path.get(p).copied().unwrap_or(lineages.len());
+                    (p, lineage, true)
+                }
+            };
+            if !is_markdown(path) {
+                continue;
+            }
+            if lineage == lineages.len() {
+                lineages.push(Vec::new());
+            }
+            lineages[lineage].push((n, path.clone(), deleted));
+            if !deleted {
+                wanted.push((commit.id.clone(), path.clone()));
+            }
+        }
+    }
+
+    let mut contents = Vec::with_capacity(wanted.len());
+    for chunk in wanted.chunks(500) {
+        contents.extend(repository.read_files(chunk)?);
+        progress(contents.len(), wanted.len());
+    }
+    let mut states: HashMap<(String, PathBuf), Option<DealState>> = wanted
+        .into_iter()
+        .zip(contents)
+        .map(|((commit, path), bytes)| {
+            let state = bytes.and_then(|bytes| state_of(&path, &bytes, &vault.config));
+            ((commit, path), state)
+        })
+        .collect();
+
+    let mut deals: Vec<DealHistory> = lineages
+        .into_iter()
+        .filter_map(|lineage| {
+            let last = lineage.last()?.1.clone();
+            let snapshots = lineage
+                .into_iter()
+                .filter_map(|(n, path, deleted)| {
+                    let commit = &commits[n];
+                    let state = if deleted {
+                        None
+                    } else {
+                        // An unreadable version tells nothing; skip it rather than call it deleted.
+                        Some(states.remove(&(commit.id.clone(), path))??)
+                    };
+                    Some(Snapshot {
+                        date: commit.date,
+                        commit: Some(commit.id[..commit.id.len().min(7)].to_string()),
+                        state,
+                    })
+                })
+                .collect();
+            Some(DealHistory {
+                id: parse::record_id(&last),
+                snapshots,
+            })
+        })
+        .collect();
+    add_working_tree(&mut deals, vault, today);
+    deals.retain(|d| !d.snapshots.is_empty());
+    deals.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(History {
+        deals,
+        reviews: repository.reviews()?,
+        shallow: repository.shallow,
+    })
+}
+
+fn state_of(path: &Path, bytes: &[u8], config: &Config) -> Option<DealState> {
+    match parse::parse_file(path, bytes, Some(Kind::Deal), config).record? {
+        AnyRecord::Deal(deal) => Some(DealState::of(&deal, config)),
+        _ => None,
+    }
+}
+
+/// Uncommitted edits, new files and deletions become the newest snapshot, dated today.
+fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDate) {
+    let mut current: HashMap<&Path, DealState> = vault
+        .index
+        .deals
+        .iter()
+        .map(|deal| {
+            (
+                deal.record.path.as_path(),
+                DealState::of(deal, &vault.config),
+            )
+        })
+        .collect();
+    let working_tree = |state| Snapshot {
+        date: today,
+        commit: None,
+        state,
+    };
+    for history in deals.iter_mut() {
+        let Some(last) = history.snapshots.last() else {
+            continue;
+        };
+        let Some(last_state) = &last.state else {
+            continue; // deleted in git; a file back at that path starts a new story below
+        };
+        match current.remove(last_state.path.as_path()) {
+            Some(now) if &now == last_state => {}
+            Some(now) => history.snapshots.push(working_tree(Some(now))),
+            None if vault.root.join(&last_state.path).exists() => {} // unreadable now, still there
+            None => history.snapshots.push(working_tree(None)),
+        }
+    }
+    let mut untracked: Vec<DealState> = current.into_values().collect();
+    untracked.sort_by(|a, b| a.path.cmp(&b.path));
+    for state in untracked {
+        deals.push(DealHistory {
+            id: parse::record_id(&state.path),
+            snapshots: vec![working_tree(Some(state))],
+        });
+    }
+}
