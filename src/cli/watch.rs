@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context as _};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
 
 use dealbook::vault::changes::{classify, Change};
 use dealbook::Vault;
@@ -40,7 +40,18 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
 
     let (sender, events) = mpsc::channel();
     let files = sender.clone();
-    let mut debouncer = new_debouncer(SETTLE, None, move |result| {
+    let mut debouncer = new_debouncer(SETTLE, None, move |result: DebounceEventResult| {
+        // Reading a file is not a change: an editor or a viewer polling our outputs must not
+        // keep the vault from ever looking quiet.
+        let result = result.map(|events| {
+            events
+                .into_iter()
+                .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+                .collect::<Vec<_>>()
+        });
+        if result.as_ref().is_ok_and(Vec::is_empty) {
+            return;
+        }
         let _ = files.send(Message::Files(result));
     })
     .context("cannot start watching files")?;
@@ -55,17 +66,21 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
     rebuild(&vault, env, "start", Instant::now());
     eprintln!("watching {} (Ctrl-C to stop)", root.display());
 
-    for message in events {
-        let batch = match message {
-            Message::Stop => break,
-            Message::Files(Ok(batch)) => batch,
-            Message::Files(Err(errors)) => {
-                for error in errors {
-                    eprintln!("watch: {error}");
-                }
-                continue;
+    loop {
+        let Ok(first) = events.recv() else { break };
+        let mut batch = Vec::new();
+        let mut stop = gather(first, &mut batch);
+        // The debouncer releases each path once it has been quiet; keep gathering until the
+        // whole vault has been, so a long burst (a `git pull`) is one rebuild.
+        while !stop {
+            match events.recv_timeout(SETTLE) {
+                Ok(message) => stop = gather(message, &mut batch),
+                Err(_) => break,
             }
-        };
+        }
+        if stop {
+            break;
+        }
         let started = Instant::now();
         if !root.is_dir() {
             return Err(anyhow!(
@@ -77,9 +92,6 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
         let mut templates = false;
         let mut records = BTreeSet::new();
         for event in &batch {
-            if matches!(event.kind, EventKind::Access(_)) {
-                continue;
-            }
             for path in &event.paths {
                 match classify(&root, &vault.config, path) {
                     Change::Config => config = true,
@@ -101,14 +113,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
                 }
             }
             "dealbook.yaml".to_string()
-        } else if !records.is_empty() {
-            let changed: Vec<PathBuf> = records.into_iter().collect();
-            vault.refresh(&changed);
-            for path in &changed {
-                for diagnostic in vault.diagnostics_of(path) {
-                    eprintln!("{}", super::located(&root, diagnostic));
-                }
-            }
+        } else if let Some(changed) = refresh(&mut vault, records) {
             describe(&changed)
         } else if templates {
             "templates".to_string()
@@ -119,6 +124,35 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
     }
     eprintln!("stopped watching");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Collects a message's events; returns whether it asks to stop.
+fn gather(message: Message, batch: &mut Vec<DebouncedEvent>) -> bool {
+    match message {
+        Message::Stop => return true,
+        Message::Files(Ok(events)) => batch.extend(events),
+        Message::Files(Err(errors)) => {
+            for error in errors {
+                eprintln!("watch: {error}");
+            }
+        }
+    }
+    false
+}
+
+/// Re-reads the changed records and prints their problems. `None` when nothing the index
+/// reads has changed (a touched file, a note of another kind).
+fn refresh(vault: &mut Vault, records: BTreeSet<PathBuf>) -> Option<Vec<PathBuf>> {
+    let changed: Vec<PathBuf> = records.into_iter().collect();
+    if changed.is_empty() || !vault.refresh(&changed) {
+        return None;
+    }
+    for path in &changed {
+        for diagnostic in vault.diagnostics_of(path) {
+            eprintln!("{}", super::located(&vault.root, diagnostic));
+        }
+    }
+    Some(changed)
 }
 
 /// Renders every output and prints one line: what changed, what was written, how long it took.

@@ -5,6 +5,7 @@ pub mod hygiene;
 pub mod money;
 pub mod report;
 pub mod waterfall;
+pub mod whatif;
 
 use chrono::NaiveDate;
 

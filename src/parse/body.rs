@@ -77,8 +77,8 @@ pub fn parse(text: &str, first_line: usize) -> Body {
             }
         }
     }
-    body.log_newest_first = match body.log.as_slice() {
-        [first, second, ..] => first.date >= second.date,
+    body.log_newest_first = match (body.log.first(), body.log.last()) {
+        (Some(first), Some(last)) => first.date >= last.date,
         _ => true,
     };
     body.private_sections = private_sections;

@@ -125,6 +125,12 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         )
     })?;
     config.currency = config.currency.trim().to_ascii_uppercase();
+    for output in &mut config.outputs {
+        // `./reports/x.md` and `reports/x.md` are the same file.
+        while let Some(rest) = output.to.strip_prefix("./") {
+            output.to = rest.to_string();
+        }
+    }
     config.fx = std::mem::take(&mut config.fx)
         .into_iter()
         .map(|(currency, rate)| (currency.trim().to_ascii_uppercase(), rate))

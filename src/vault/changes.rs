@@ -56,13 +56,16 @@ pub fn classify(root: &Path, config: &Config, path: &Path) -> Change {
     if relative.starts_with("templates") {
         return Change::Template;
     }
-    // A folder (created, moved or removed) stands for every file inside it.
-    let as_file = if relative.extension().is_none() {
-        relative.join("x.md")
-    } else {
+    // A folder (created, moved in or out) stands for every file inside it; a path that is gone
+    // may have been either, and `Vault::refresh` sorts that out.
+    let is_file = path.is_file();
+    let as_file = if is_file {
         relative.to_path_buf()
+    } else {
+        relative.join("x.md")
     };
-    if super::walk::is_candidate_path(&as_file, config) {
+    let could_be_record = !is_file || relative.extension().is_some_and(|e| e == "md");
+    if could_be_record && super::walk::is_candidate_path(&as_file, config) {
         Change::Record(relative.to_path_buf())
     } else {
         Change::Ignored
@@ -87,6 +90,10 @@ mod tests {
         assert_eq!(class("/v/templates/prep.md"), Change::Template);
         assert_eq!(class("/v/deals/a.md"), Change::Record("deals/a.md".into()));
         assert_eq!(class("/v/deals/sub"), Change::Record("deals/sub".into()));
+        assert_eq!(
+            class("/v/deals/acme.com"),
+            Change::Record("deals/acme.com".into())
+        );
         for ignored in [
             "/v/reports/pipeline.md",
             "/v/reports",
@@ -96,7 +103,6 @@ mod tests {
             "/v/deals/#a.md#",
             "/v/deals/a.md___jb_tmp___",
             "/v/.git/index",
-            "/v/deals/a.txt",
             "/elsewhere/a.md",
         ] {
             assert_eq!(class(ignored), Change::Ignored, "{ignored}");

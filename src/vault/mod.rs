@@ -89,24 +89,41 @@ impl Vault {
     /// Re-reads just these files (relative paths; gone ones are dropped) and rebuilds the index.
     /// A path that is now a folder (moved or copied in) is read whole; one that is gone takes
     /// everything under it along.
-    pub fn refresh(&mut self, changed: &[PathBuf]) {
+    ///
+    /// Returns whether anything the index reads changed; only then is it rebuilt.
+    pub fn refresh(&mut self, changed: &[PathBuf]) -> bool {
+        let mut any = false;
         for path in changed {
             let absolute = self.root.join(path);
+            let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
+                let parsed = read_and_parse(&self.root, &relative, &self.config);
+                if files.get(&relative) != Some(&parsed) {
+                    files.insert(relative, parsed);
+                    any = true;
+                }
+            };
             if absolute.is_dir() {
                 let (inside, _) = walk::candidates(&absolute, &self.config);
                 for candidate in inside {
                     let relative = path.join(&candidate.path);
-                    let parsed = read_and_parse(&self.root, &relative, &self.config);
-                    self.files.insert(relative, parsed);
+                    if walk::is_candidate_path(&relative, &self.config) {
+                        update(&mut self.files, relative);
+                    }
                 }
-            } else if absolute.is_file() && walk::is_candidate_path(path, &self.config) {
-                let parsed = read_and_parse(&self.root, path, &self.config);
-                self.files.insert(path.clone(), parsed);
+            } else if absolute.is_file() {
+                if walk::is_candidate_path(path, &self.config) {
+                    update(&mut self.files, path.clone());
+                }
             } else {
+                let before = self.files.len();
                 self.files.retain(|p, _| !p.starts_with(path));
+                any |= self.files.len() != before;
             }
         }
-        self.reindex();
+        if any {
+            self.reindex();
+        }
+        any
     }
 
     /// The parse problems of one file, as `check` would print them.
@@ -133,9 +150,14 @@ impl Vault {
     /// fixed with `set`.
     pub fn find(&self, wanted: &str) -> Result<PathBuf, String> {
         let as_path = Path::new(wanted);
-        let relative = as_path.strip_prefix(&self.root).unwrap_or(as_path);
-        if self.files.contains_key(relative) {
-            return Ok(relative.to_path_buf());
+        let relative: PathBuf = as_path
+            .strip_prefix(&self.root)
+            .unwrap_or(as_path)
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        if self.files.contains_key(&relative) {
+            return Ok(relative);
         }
         let by_id: Vec<&PathBuf> = self
             .files

@@ -123,18 +123,40 @@ fn value_bounds(content: &str, indent: usize) -> (usize, usize) {
     let (_, rest) = top_level_key(&content[indent..]).expect("a key line");
     let after_colon = content.len() - rest.len();
     let value_start = after_colon + (rest.len() - rest.trim_start().len());
-    let mut quote = None;
     let bytes = content.as_bytes();
-    let mut comment = content.len();
-    for i in value_start..content.len() {
-        match (quote, bytes[i]) {
-            (None, b'"' | b'\'') if i == value_start => quote = Some(bytes[i]),
-            (Some(q), b) if b == q => quote = None,
-            (None, b'#') if i == value_start || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t' => {
-                comment = i;
-                break;
+    // A quoted value ends at its closing quote (`''` and `\"` are escapes inside it); a comment
+    // can only start after that.
+    let mut from = value_start;
+    match bytes.get(value_start) {
+        Some(b'\'') => {
+            let mut i = value_start + 1;
+            while i < bytes.len() {
+                if bytes[i] == b'\'' {
+                    if bytes.get(i + 1) == Some(&b'\'') {
+                        i += 2;
+                        continue;
+                    }
+                    break;
+                }
+                i += 1;
             }
-            _ => {}
+            from = (i + 1).min(bytes.len());
+        }
+        Some(b'"') => {
+            let mut i = value_start + 1;
+            while i < bytes.len() && bytes[i] != b'"' {
+                i += if bytes[i] == b'\\' { 2 } else { 1 };
+            }
+            from = (i + 1).min(bytes.len());
+        }
+        _ => {}
+    }
+    let mut comment = content.len();
+    for i in from..content.len() {
+        let after_space = i == value_start || matches!(bytes[i - 1], b' ' | b'\t');
+        if bytes[i] == b'#' && after_space {
+            comment = i;
+            break;
         }
     }
     let value_end = content[..comment].trim_end().len().max(value_start);
@@ -270,18 +292,32 @@ fn replace_value(lines: &mut Lines, entry: &Entry, indent: usize, yaml: &str) {
     }
 }
 
-/// `[a, b]` → `["a", "b"]` as written (items are already valid YAML scalars).
+/// `[a, "b, c"]` → `a`, `"b, c"`, as written (items are already valid YAML scalars).
 fn flow_items(yaml: &str) -> Option<Vec<String>> {
     let inner = yaml.strip_prefix('[')?.strip_suffix(']')?;
-    if inner.contains(['[', '{', '"', '\'']) {
-        return None;
+    let mut items = Vec::new();
+    let mut item = String::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for c in inner.chars() {
+        match (quote, c) {
+            (Some('"'), '\\') if !escaped => escaped = true,
+            (Some(q), c) if c == q && !escaped => quote = None,
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => return None, // nested: keep the flow form
+            (None, ',') => items.push(std::mem::take(&mut item)),
+            _ => escaped = false,
+        }
+        if !(quote.is_none() && c == ',') {
+            item.push(c);
+        }
     }
+    items.push(item);
     Some(
-        inner
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
+        items
+            .iter()
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
             .collect(),
     )
 }
@@ -375,8 +411,8 @@ pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, Strin
         .collect();
     let bullet = items.first().map_or('-', |(_, b, _)| *b);
     let new_line = lines.line(&format!("{bullet} {date}: {entry}"));
-    let newest_first = match items.as_slice() {
-        [(_, _, a), (_, _, b), ..] => a >= b,
+    let newest_first = match (items.first(), items.last()) {
+        (Some((_, _, first)), Some((_, _, last))) => first >= last,
         _ => true,
     };
     let item_end = |at: usize| {

@@ -71,11 +71,11 @@ pub fn to_yaml(
                 config.stage_ids().join(", ")
             )
         })?;
-        return Ok(stage.id.clone());
+        return Ok(requote(&stage.id, quoting));
     }
     if field == "forecast" {
         return ForecastCategory::parse(value)
-            .map(|c| c.as_str().to_string())
+            .map(|c| requote(c.as_str(), quoting))
             .ok_or_else(|| {
                 format!(
                     "forecast must be one of pipeline, best_case, commit, omitted, not \"{value}\""
@@ -83,9 +83,13 @@ pub fn to_yaml(
             });
     }
     if DATES.contains(&field) {
-        return parse_date(value).map(|d| d.to_string()).ok_or_else(|| {
-            format!("{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\"")
-        });
+        return parse_date(value)
+            .map(|d| requote(&d.to_string(), quoting))
+            .ok_or_else(|| {
+                format!(
+                    "{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\""
+                )
+            });
     }
     if field == "amount" || field == "probability" {
         let number: f64 = value
@@ -100,12 +104,12 @@ pub fn to_yaml(
                 "probability must be between 0 and 100, not {value}"
             ));
         }
-        return Ok(value.to_string());
+        return Ok(requote(value, quoting));
     }
     if FLAGS.contains(&field) {
         return match normalize(value).as_str() {
-            "true" | "yes" | "y" => Ok("true".into()),
-            "false" | "no" | "n" => Ok("false".into()),
+            "true" | "yes" | "y" => Ok(requote("true", quoting)),
+            "false" | "no" | "n" => Ok(requote("false", quoting)),
             _ => Err(format!("{field} must be true or false, not \"{value}\"")),
         };
     }
@@ -127,6 +131,16 @@ pub fn to_yaml(
             Ok(value.to_string())
         }
         _ => Ok(quoted(value, quoting)),
+    }
+}
+
+/// A checked value (a stage id, a date, a number: nothing that needs escaping) in the quotes
+/// the rep used before, if any.
+fn requote(value: &str, quoting: Quoting) -> String {
+    match quoting {
+        Quoting::Plain => value.to_string(),
+        Quoting::Double => format!("\"{value}\""),
+        Quoting::Single => format!("'{value}'"),
     }
 }
 

@@ -1,0 +1,130 @@
+//! `whatif [FILE] [--win ID] [--lose ID] [--slip ID=DATE] [--amount ID=N] [--prob ID=P]`
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use dealbook::metrics::whatif::{whatif, Outcome, Scenario};
+use dealbook::render::filters::grouped_money;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// A scenario file: `win: [a]`, `lose: [b]`, `slip: {c: 2027-01-15}`, `amount: {d: 50000}`, `prob: {e: 70}`.
+    file: Option<PathBuf>,
+    /// Close this deal won (in the period).
+    #[arg(long, value_name = "ID")]
+    win: Vec<String>,
+    /// Close this deal lost.
+    #[arg(long, value_name = "ID")]
+    lose: Vec<String>,
+    /// Move a deal's close date.
+    #[arg(long, value_name = "ID=YYYY-MM-DD")]
+    slip: Vec<String>,
+    /// Change a deal's amount.
+    #[arg(long, value_name = "ID=N")]
+    amount: Vec<String>,
+    /// Change a deal's probability.
+    #[arg(long, value_name = "ID=P")]
+    prob: Vec<String>,
+    /// YYYY-Qn, YYYY-MM or YYYY (default: the fiscal quarter holding --as-of).
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Md,
+    Json,
+}
+
+fn pairs<T>(
+    values: &[String],
+    flag: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Vec<(String, T)>, super::UsageError> {
+    values
+        .iter()
+        .map(|value| {
+            let (id, raw) = value.split_once('=').ok_or_else(|| {
+                super::UsageError(format!("--{flag} takes ID=VALUE, not `{value}`"))
+            })?;
+            let parsed = parse(raw.trim())
+                .ok_or_else(|| super::UsageError(format!("--{flag} {value}: `{raw}` is not valid")))?;
+            Ok((id.trim().to_string(), parsed))
+        })
+        .collect()
+}
+
+pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = env.load()?;
+    let mut scenario = match &args.file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            dealbook::parse::yaml::parse_document::<Scenario>(&text).map_err(|e| {
+                super::UsageError(format!(
+                    "{}:{}:{}: {}",
+                    path.display(),
+                    e.pos.line,
+                    e.pos.column,
+                    e.message
+                ))
+            })?
+        }
+        None => Scenario::default(),
+    };
+    scenario.merge(Scenario {
+        win: args.win,
+        lose: args.lose,
+        slip: pairs(&args.slip, "slip", dealbook::parse::body::parse_date)?.into_iter().collect(),
+        amount: pairs(&args.amount, "amount", |v| v.parse().ok())?.into_iter().collect(),
+        prob: pairs(&args.prob, "prob", |v| v.parse().ok())?.into_iter().collect(),
+    });
+    if scenario == Scenario::default() {
+        return Err(super::UsageError(
+            "say what to change: --win ID, --lose ID, --slip ID=DATE, --amount ID=N, --prob ID=P, or a scenario FILE".into(),
+        )
+        .into());
+    }
+    let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
+    let outcome = whatif(&vault.index, &vault.config, &options, &scenario).map_err(super::UsageError)?;
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
+        Format::Md => markdown(&outcome),
+    };
+    super::output::print(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn markdown(outcome: &Outcome) -> String {
+    let show = |value: Option<f64>, name: &str| match value {
+        None => "—".to_string(),
+        Some(v) if name == "coverage" => format!("{v:.2}×"),
+        Some(v) => grouped_money(v, &outcome.currency),
+    };
+    let mut text = format!(
+        "# What if: {}\n\n{} · as of {}\n\n| | Baseline | Scenario | Change |\n|---|---:|---:|---:|\n",
+        outcome.changes.join("; "),
+        outcome.period,
+        outcome.as_of
+    );
+    for line in &outcome.lines {
+        let change = match line.change.map(|c| c.0) {
+            Some(c) if line.name == "coverage" => format!("{c:+.2}×"),
+            Some(c) if c > 0.0 => format!("+{}", show(Some(c), line.name)),
+            other => show(other, line.name),
+        };
+        text.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            line.name.replace('_', " "),
+            show(line.baseline.map(|n| n.0), line.name),
+            show(line.scenario.map(|n| n.0), line.name),
+            change
+        ));
+    }
+    text
+}

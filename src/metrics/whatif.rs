@@ -1,0 +1,144 @@
+//! What-if scenarios (seed 000): win, lose, slip or resize deals and see the forecast move.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::money::Num;
+use super::report::{pipeline, Pipeline, ReportOptions};
+use crate::model::Config;
+use crate::vault::Index;
+
+/// The changes of a scenario, by deal id. A scenario file is the same thing in YAML:
+/// `win: [a]`, `lose: [b]`, `slip: { c: 2027-01-15 }`, `amount: { d: 50000 }`, `prob: { e: 70 }`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Scenario {
+    pub win: Vec<String>,
+    pub lose: Vec<String>,
+    pub slip: BTreeMap<String, NaiveDate>,
+    pub amount: BTreeMap<String, f64>,
+    pub prob: BTreeMap<String, f64>,
+}
+
+impl Scenario {
+    pub fn merge(&mut self, other: Scenario) {
+        self.win.extend(other.win);
+        self.lose.extend(other.lose);
+        self.slip.extend(other.slip);
+        self.amount.extend(other.amount);
+        self.prob.extend(other.prob);
+    }
+
+    fn ids(&self) -> impl Iterator<Item = &String> {
+        self.win
+            .iter()
+            .chain(&self.lose)
+            .chain(self.slip.keys())
+            .chain(self.amount.keys())
+            .chain(self.prob.keys())
+    }
+}
+
+/// The headline numbers, before and after.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    pub name: &'static str,
+    pub baseline: Option<Num>,
+    pub scenario: Option<Num>,
+    pub change: Option<Num>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub as_of: NaiveDate,
+    pub period: String,
+    pub currency: String,
+    pub changes: Vec<String>,
+    pub lines: Vec<Line>,
+    pub baseline: Pipeline,
+    pub scenario: Pipeline,
+}
+
+/// Applies the scenario to a copy of the index and compares the pipeline reports.
+/// Errors name deals that do not exist or values that cannot apply.
+pub fn whatif(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    scenario: &Scenario,
+) -> Result<Outcome, String> {
+    if let Some(missing) = scenario.ids().find(|id| index.deal(id).is_none()) {
+        return Err(format!("there is no deal with the id `{missing}`"));
+    }
+    if let Some((id, p)) = scenario
+        .prob
+        .iter()
+        .find(|(_, p)| !(0.0..=100.0).contains(*p))
+    {
+        return Err(format!(
+            "probability for `{id}` must be between 0 and 100, not {p}"
+        ));
+    }
+    let won = config.stages.iter().find(|s| s.won).map(|s| s.id.clone());
+    let lost = config.stages.iter().find(|s| s.lost).map(|s| s.id.clone());
+    let mut changed = index.clone();
+    let mut changes = Vec::new();
+    for deal in &mut changed.deals {
+        let id = deal.record.id.clone();
+        if scenario.win.contains(&id) {
+            deal.stage = won.clone().ok_or("the config has no won stage")?;
+            // A win counts in the period: it closes on its date if that falls in it, else today.
+            if !deal.close_date.is_some_and(|d| options.period.contains(d)) {
+                deal.close_date = Some(options.as_of);
+            }
+            changes.push(format!("win {id}"));
+        }
+        if scenario.lose.contains(&id) {
+            deal.stage = lost.clone().ok_or("the config has no lost stage")?;
+            changes.push(format!("lose {id}"));
+        }
+        if let Some(date) = scenario.slip.get(&id) {
+            deal.close_date = Some(*date);
+            changes.push(format!("slip {id} to {date}"));
+        }
+        if let Some(amount) = scenario.amount.get(&id) {
+            deal.amount = Some(*amount);
+            changes.push(format!("{id} amount {amount}"));
+        }
+        if let Some(probability) = scenario.prob.get(&id) {
+            deal.probability = Some(*probability);
+            changes.push(format!("{id} probability {probability}%"));
+        }
+    }
+    let baseline = pipeline(index, config, options, None);
+    let scenario = pipeline(&changed, config, options, None);
+    let line = |name, pick: fn(&Pipeline) -> Option<Num>| {
+        let (before, after) = (pick(&baseline), pick(&scenario));
+        Line {
+            name,
+            baseline: before,
+            scenario: after,
+            change: before.zip(after).map(|(b, a)| Num(a.0 - b.0)),
+        }
+    };
+    let lines = vec![
+        line("closed_won", |p| Some(p.closed_won)),
+        line("commit", |p| Some(p.commit)),
+        line("best_case", |p| Some(p.best_case)),
+        line("pipeline", |p| Some(p.pipeline)),
+        line("gap_to_quota", |p| p.gap_to_quota),
+        line("coverage", |p| p.coverage),
+        line("open_weighted", |p| Some(p.open.weighted)),
+    ];
+    Ok(Outcome {
+        as_of: options.as_of,
+        period: options.period.label.clone(),
+        currency: config.currency.clone(),
+        changes,
+        lines,
+        baseline,
+        scenario,
+    })
+}
