@@ -9,6 +9,7 @@ mod list;
 mod output;
 mod report;
 mod watch;
+mod whatif;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -71,6 +72,8 @@ enum Command {
     /// Mark the last one-on-one, so the next `prep` knows what is new.
     #[command(subcommand)]
     Review(history::ReviewCommand),
+    /// A what-if scenario against the baseline: win, lose, slip or resize deals.
+    Whatif(whatif::Args),
     /// Print shell completions.
     Completions(completions::Args),
 }
@@ -106,6 +109,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Done(args) => edit::run_done(args, &env),
         Command::History(args) => history::run(args, &env),
         Command::Review(command) => history::run_review(command, &env),
+        Command::Whatif(args) => whatif::run(args, &env),
         Command::Completions(args) => completions::run(args),
     }
 }

@@ -178,8 +178,19 @@ fn options(
     history: &Result<History, Unavailable>,
 ) -> anyhow::Result<ReportOptions> {
     let as_of = env.today();
+    let mut options = scoped_options(scope.period.as_deref(), vault, as_of)?;
+    options.since = scope.since.unwrap_or_else(|| last_review(history, as_of));
+    Ok(options)
+}
+
+/// `--period` (default: the fiscal quarter holding `as_of`), since a week ago.
+pub fn scoped_options(
+    period: Option<&str>,
+    vault: &Vault,
+    as_of: chrono::NaiveDate,
+) -> anyhow::Result<ReportOptions> {
     let fiscal_year_start = vault.config.fiscal_year_start;
-    let period = match &scope.period {
+    let period = match period {
         Some(label) => Period::parse(label, fiscal_year_start).ok_or_else(|| {
             super::UsageError(format!(
                 "`{label}` is not a period: write YYYY-Qn, YYYY-MM or YYYY"
@@ -190,7 +201,7 @@ fn options(
     Ok(ReportOptions {
         as_of,
         period,
-        since: scope.since.unwrap_or_else(|| last_review(history, as_of)),
+        since: as_of - Duration::days(7),
     })
 }
 

@@ -66,8 +66,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
     rebuild(&vault, env, "start", Instant::now());
     eprintln!("watching {} (Ctrl-C to stop)", root.display());
 
-    loop {
-        let Ok(first) = events.recv() else { break };
+    while let Ok(first) = events.recv() {
         let mut batch = Vec::new();
         let mut stop = gather(first, &mut batch);
         // The debouncer releases each path once it has been quiet; keep gathering until the

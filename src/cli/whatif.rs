@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 
 use dealbook::metrics::whatif::{whatif, Outcome, Scenario};
-use dealbook::render::filters::grouped_money;
+use dealbook::render::filters::format_money;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -52,8 +52,9 @@ fn pairs<T>(
             let (id, raw) = value.split_once('=').ok_or_else(|| {
                 super::UsageError(format!("--{flag} takes ID=VALUE, not `{value}`"))
             })?;
-            let parsed = parse(raw.trim())
-                .ok_or_else(|| super::UsageError(format!("--{flag} {value}: `{raw}` is not valid")))?;
+            let parsed = parse(raw.trim()).ok_or_else(|| {
+                super::UsageError(format!("--{flag} {value}: `{raw}` is not valid"))
+            })?;
             Ok((id.trim().to_string(), parsed))
         })
         .collect()
@@ -80,9 +81,15 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     scenario.merge(Scenario {
         win: args.win,
         lose: args.lose,
-        slip: pairs(&args.slip, "slip", dealbook::parse::body::parse_date)?.into_iter().collect(),
-        amount: pairs(&args.amount, "amount", |v| v.parse().ok())?.into_iter().collect(),
-        prob: pairs(&args.prob, "prob", |v| v.parse().ok())?.into_iter().collect(),
+        slip: pairs(&args.slip, "slip", dealbook::parse::body::parse_date)?
+            .into_iter()
+            .collect(),
+        amount: pairs(&args.amount, "amount", |v| v.parse().ok())?
+            .into_iter()
+            .collect(),
+        prob: pairs(&args.prob, "prob", |v| v.parse().ok())?
+            .into_iter()
+            .collect(),
     });
     if scenario == Scenario::default() {
         return Err(super::UsageError(
@@ -91,7 +98,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .into());
     }
     let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
-    let outcome = whatif(&vault.index, &vault.config, &options, &scenario).map_err(super::UsageError)?;
+    let outcome =
+        whatif(&vault.index, &vault.config, &options, &scenario).map_err(super::UsageError)?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
         Format::Md => markdown(&outcome),
@@ -104,7 +112,7 @@ fn markdown(outcome: &Outcome) -> String {
     let show = |value: Option<f64>, name: &str| match value {
         None => "—".to_string(),
         Some(v) if name == "coverage" => format!("{v:.2}×"),
-        Some(v) => grouped_money(v, &outcome.currency),
+        Some(v) => format_money(v, &outcome.currency),
     };
     let mut text = format!(
         "# What if: {}\n\n{} · as of {}\n\n| | Baseline | Scenario | Change |\n|---|---:|---:|---:|\n",

@@ -18,14 +18,19 @@ pub fn money(state: &State, value: Value, currency: Option<String>) -> Result<St
                 .and_then(|c| c.as_str().map(String::from))
         })
         .unwrap_or_default();
+    Ok(format_money(amount, &currency))
+}
+
+/// `48000, "USD"` → `$48,000`; `1234.5, "CHF"` → `1,234.50 CHF`.
+pub fn format_money(amount: f64, currency: &str) -> String {
     let digits = if amount.fract().abs() < 0.005 { 0 } else { 2 };
     let text = grouped(amount.abs(), digits);
     let sign = if amount < 0.0 { "-" } else { "" };
-    Ok(match symbol(&currency) {
+    match symbol(currency) {
         Some(symbol) => format!("{sign}{symbol}{text}"),
         None if currency.is_empty() => format!("{sign}{text}"),
         None => format!("{sign}{text} {currency}"),
-    })
+    }
 }
 
 /// `{{ 0.425 | percent }}` → `43%`; `{{ 0.425 | percent(1) }}` → `42.5%`.
