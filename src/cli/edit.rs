@@ -224,24 +224,6 @@ pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A safe file name from a name: lowercase letters and digits, dashes between words.
-pub fn slug(name: &str) -> String {
-    let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.ends_with('-') && !slug.is_empty() {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_end_matches('-');
-    slug.chars()
-        .take(80)
-        .collect::<String>()
-        .trim_end_matches('-')
-        .to_string()
-}
-
 pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
     let config = &vault.config;
@@ -250,7 +232,7 @@ pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
         NewKind::Contact => (Kind::Contact, &config.folders.contacts),
         NewKind::Account => (Kind::Account, &config.folders.accounts),
     };
-    let id = slug(&args.name);
+    let id = dealbook::write::slug(&args.name);
     if id.is_empty() {
         return Err(super::UsageError(format!(
             "\"{}\" has no letters or digits to make a file name from",
@@ -314,18 +296,4 @@ fn minijinja_context(name: &str, today: NaiveDate, config: &Config) -> serde_jso
         "first_stage": config.stages.first().map(|s| s.id.as_str()).unwrap_or_default(),
         "stages": config.stage_ids(),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::slug;
-
-    #[test]
-    fn slugs_are_safe_file_names() {
-        assert_eq!(slug("Acme — Platform Renewal!"), "acme-platform-renewal");
-        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
-        assert_eq!(slug("a/b\\c\u{0}d"), "a-b-c-d");
-        assert_eq!(slug("Café Zürich"), "café-zürich");
-        assert_eq!(slug("..."), "");
-    }
 }

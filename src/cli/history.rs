@@ -50,14 +50,19 @@ pub struct Args {
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
+    let history = read(&vault, env.today());
+    // A deal deleted from the vault still has a history under its id.
     let only = match &args.id {
+        Some(wanted) if history.as_ref().is_ok_and(|h| h.deal(wanted).is_some()) => {
+            Some(wanted.clone())
+        }
         Some(wanted) => {
             let path = vault.find(wanted).map_err(super::UsageError)?;
             Some(dealbook::parse::record_id(&path))
         }
         None => None,
     };
-    let history = match read(&vault, env.today()) {
+    let history = match history {
         Ok(history) => history,
         Err(reason) => {
             eprintln!("{reason}");
@@ -67,14 +72,11 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     if history.shallow {
         eprintln!("note: this is a shallow clone; history starts at its oldest commit");
     }
-    let mut found: Vec<Event> = history
-        .deals
-        .iter()
-        .filter(|d| only.as_ref().is_none_or(|id| &d.id == id))
-        .flat_map(|d| events::events(d, &vault.config))
+    let found: Vec<Event> = events::newest_first(&history, &vault.config)
+        .into_iter()
+        .filter(|e| only.as_ref().is_none_or(|id| &e.deal == id))
         .filter(|e| args.since.is_none_or(|since| e.date >= since))
         .collect();
-    found.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&found)? + "\n",
         Format::Text => found.iter().map(|e| format!("{}\n", line(e))).collect(),

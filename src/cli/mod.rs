@@ -3,7 +3,9 @@
 mod check;
 mod completions;
 mod edit;
+mod export;
 mod history;
+mod import;
 mod init;
 mod list;
 mod output;
@@ -74,6 +76,10 @@ enum Command {
     Review(history::ReviewCommand),
     /// A what-if scenario against the baseline: win, lose, slip or resize deals.
     Whatif(whatif::Args),
+    /// Read a CRM's CSV export (Salesforce, HubSpot, or your own column map) into records.
+    Import(import::Args),
+    /// Export deals, contacts or accounts as CSV, vCard (contacts) or JSON.
+    Export(export::Args),
     /// Print shell completions.
     Completions(completions::Args),
 }
@@ -110,6 +116,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::History(args) => history::run(args, &env),
         Command::Review(command) => history::run_review(command, &env),
         Command::Whatif(args) => whatif::run(args, &env),
+        Command::Import(args) => import::run(args, &env),
+        Command::Export(args) => export::run(args, &env),
         Command::Completions(args) => completions::run(args),
     }
 }

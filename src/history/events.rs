@@ -136,6 +136,28 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
     found
 }
 
+/// Every deal's events, newest first: by date, then deal, and within a day in reverse order of
+/// the commits.
+pub fn newest_first(history: &super::History, config: &Config) -> Vec<Event> {
+    let mut all: Vec<Event> = history
+        .deals
+        .iter()
+        .flat_map(|deal| {
+            // Newest commit first; within one commit, the order the changes were found in.
+            let events = events(deal, config);
+            let mut commits: Vec<Vec<Event>> = events
+                .chunk_by(|a, b| (a.date, &a.commit) == (b.date, &b.commit))
+                .map(<[Event]>::to_vec)
+                .collect();
+            commits.reverse();
+            commits.into_iter().flatten()
+        })
+        .collect();
+    // A stable sort keeps each deal's reversed (newest-first) order within a day.
+    all.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
+    all
+}
+
 /// What the history says about one deal, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trend {

@@ -105,15 +105,30 @@ impl History {
         self.reviews.iter().rev().find(|d| **d <= today).copied()
     }
 
-    /// Only what the manager may see: no deal that was ever private.
-    pub fn without_private(&self) -> History {
+    /// Only what the manager may see: no deal that was ever private, no private field.
+    pub fn without_private(&self, private_fields: &[String]) -> History {
+        let hidden = |field: &str| private_fields.iter().any(|f| f == field);
+        let mut deals: Vec<DealHistory> = self
+            .deals
+            .iter()
+            .filter(|d| !d.ever_private())
+            .cloned()
+            .collect();
+        for deal in &mut deals {
+            for state in deal.snapshots.iter_mut().filter_map(|s| s.state.as_mut()) {
+                if hidden("amount") {
+                    state.amount = None;
+                }
+                if hidden("close_date") {
+                    state.close_date = None;
+                }
+                if hidden("title") {
+                    state.title = deal.id.clone();
+                }
+            }
+        }
         History {
-            deals: self
-                .deals
-                .iter()
-                .filter(|d| !d.ever_private())
-                .cloned()
-                .collect(),
+            deals,
             ..self.clone()
         }
     }
@@ -255,7 +270,26 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
             Some(now) if &now == last_state => {}
             Some(now) => history.snapshots.push(working_tree(Some(now))),
             None if vault.root.join(&last_state.path).exists() => {} // unreadable now, still there
-            None => history.snapshots.push(working_tree(None)),
+            None => {
+                // Moved but not yet committed: the same deal under a new name.
+                let moved = current
+                    .iter()
+                    .find(|(_, now)| {
+                        let renamed_back = DealState {
+                            path: last_state.path.clone(),
+                            ..(*now).clone()
+                        };
+                        &renamed_back == last_state
+                    })
+                    .map(|(path, _)| *path);
+                match moved.and_then(|path| current.remove(path)) {
+                    Some(now) => {
+                        history.id = parse::record_id(&now.path);
+                        history.snapshots.push(working_tree(Some(now)));
+                    }
+                    None => history.snapshots.push(working_tree(None)),
+                }
+            }
         }
     }
     let mut untracked: Vec<DealState> = current.into_values().collect();

@@ -554,22 +554,24 @@ pub fn prep(
             deals: added_deals,
             totals: added_totals,
         },
-        history: history.map(|h| history_view(h, config, options)),
+        history: history.map(|h| history_view(h, index, config, options)),
         pipeline,
     }
 }
 
-fn history_view(history: &History, config: &Config, options: &ReportOptions) -> HistoryView {
-    let mut recent: Vec<Event> = history
-        .deals
-        .iter()
-        .flat_map(|deal| events::events(deal, config))
+fn history_view(
+    history: &History,
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+) -> HistoryView {
+    let recent: Vec<Event> = events::newest_first(history, config)
+        .into_iter()
         .filter(|e| options.since <= e.date && e.date <= options.as_of)
         .collect();
-    recent.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
     HistoryView {
         events: recent,
-        waterfall: waterfall(history, config, &options.period, options.since),
+        waterfall: waterfall(history, index, config, &options.period, options.since),
         shallow: history.shallow,
         last_review: history.last_review(options.as_of),
     }

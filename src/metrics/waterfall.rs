@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::money::Num;
 use crate::history::{DealState, History};
 use crate::model::{Config, ForecastCategory, Period};
+use crate::vault::Index;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TermDeal {
@@ -62,9 +63,11 @@ fn in_pipeline(state: &DealState, config: &Config, period: &Period) -> Option<f6
     }
 }
 
-/// Walks every deal from its state when `since` began to its state now.
+/// Walks every deal from its state when `since` began to its state now. "Now" is the index
+/// itself, so the end agrees with the pipeline totals (a file broken now is out of both).
 pub fn waterfall(
     history: &History,
+    index: &Index,
     config: &Config,
     period: &Period,
     since: NaiveDate,
@@ -72,7 +75,8 @@ pub fn waterfall(
     let mut w = Waterfall::default();
     for deal in &history.deals {
         let before = deal.state_before(since);
-        let now = deal.current();
+        let current = index.deal(&deal.id).map(|d| DealState::of(d, config));
+        let now = current.as_ref();
         let title = now
             .or(before)
             .map_or(deal.id.as_str(), |s| s.title.as_str());

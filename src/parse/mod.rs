@@ -1,6 +1,7 @@
 //! Bytes → model values plus diagnostics. Pure: nothing here touches the disk.
 
 pub mod body;
+pub mod csv;
 pub mod front_matter;
 mod record;
 pub mod yaml;

@@ -6,6 +6,7 @@ pub mod filters;
 pub mod rows;
 pub mod table;
 pub mod templates;
+pub mod vcard;
 
 use serde::Serialize;
 
@@ -37,7 +38,7 @@ pub fn context(
 ) -> Context {
     let visible = audience::for_audience(index, config, audience);
     let history = match (history, audience) {
-        (Ok(history), Audience::Manager) => Ok(history.without_private()),
+        (Ok(history), Audience::Manager) => Ok(history.without_private(&config.private_fields)),
         (Ok(history), Audience::Me) => Ok(history.clone()),
         (Err(e), _) => Err(e.to_string()),
     };

@@ -183,3 +183,21 @@ pub fn json(assert: &Assert) -> Value {
     let out = stdout(assert);
     serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out:?}"))
 }
+
+/// A copy of the repository's `example-vault/` in a temp dir, safe to change.
+pub fn example() -> TestVault {
+    let vault = TestVault::new();
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("example-vault");
+    for entry in walkdir::WalkDir::new(&source) {
+        let entry = entry.expect("readable example vault");
+        let target = vault
+            .path()
+            .join(entry.path().strip_prefix(&source).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    vault
+}

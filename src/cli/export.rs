@@ -1,0 +1,65 @@
+//! `export deals|contacts|accounts --format csv|vcard|json [-o FILE]`: your book, to take along.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+use dealbook::render::rows::{self, Listing};
+use dealbook::render::{table, vcard};
+use dealbook::write::atomic;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum What {
+    Deals,
+    Contacts,
+    Accounts,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Csv,
+    Vcard,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    what: What,
+    #[arg(long, value_enum)]
+    format: Format,
+    /// Write to this file (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = env.load()?;
+    let listing = match args.what {
+        What::Deals => Listing::Deals,
+        What::Contacts => Listing::Contacts,
+        What::Accounts => Listing::Accounts,
+    };
+    let text = match args.format {
+        Format::Vcard if !matches!(args.what, What::Contacts) => {
+            return Err(super::UsageError(
+                "vCard is for contacts: `export contacts --format vcard`".into(),
+            )
+            .into())
+        }
+        Format::Vcard => vcard::vcards(&vault.index),
+        Format::Json => {
+            serde_json::to_string_pretty(&rows::rows(&vault.index, &vault.config, listing))? + "\n"
+        }
+        Format::Csv => {
+            let rows = rows::rows(&vault.index, &vault.config, listing);
+            table::csv(&rows, &rows::columns(listing, &rows))
+        }
+    };
+    match args.output {
+        Some(path) => atomic::write(&path, text.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => super::output::print(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
