@@ -1,21 +1,15 @@
 //! `check`: every problem in the vault, exit 1 if any is an error.
 
+use super::output::TextOrJson;
 use std::process::ExitCode;
 
 use dealbook::metrics::hygiene;
 use dealbook::{diagnostic, Diagnostic};
 
-#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TextOrJson,
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -26,8 +20,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             // A broken config is a problem like any other: same formats, exit 1.
             diagnostic.path = super::display_path(&root, &diagnostic.path);
             let text = match args.format {
-                Format::Json => serde_json::to_string_pretty(&[&diagnostic])? + "\n",
-                Format::Text => format!("{diagnostic}\n"),
+                TextOrJson::Json => serde_json::to_string_pretty(&[&diagnostic])? + "\n",
+                TextOrJson::Text => format!("{diagnostic}\n"),
             };
             super::output::print(&text)?;
             return Ok(ExitCode::from(1));
@@ -41,8 +35,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
-        Format::Text => {
+        TextOrJson::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
+        TextOrJson::Text => {
             let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
             let warnings = diagnostics.len() - errors;
             let records =

@@ -1,5 +1,6 @@
 //! `history [ID]` and `review mark`: the vault's git history, and marking a one-on-one.
 
+use super::output::TextOrJson;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -30,13 +31,6 @@ pub fn read(vault: &Vault, today: NaiveDate) -> Result<History, Unavailable> {
     result
 }
 
-#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Only this deal (its id, path or title).
@@ -45,7 +39,7 @@ pub struct Args {
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     since: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    format: TextOrJson,
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -78,8 +72,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .filter(|e| args.since.is_none_or(|since| e.date >= since))
         .collect();
     let text = match args.format {
-        Format::Json => serde_json::to_string_pretty(&found)? + "\n",
-        Format::Text => found.iter().map(|e| format!("{}\n", line(e))).collect(),
+        TextOrJson::Json => serde_json::to_string_pretty(&found)? + "\n",
+        TextOrJson::Text => found.iter().map(|e| format!("{}\n", line(e))).collect(),
     };
     super::output::print(&text)?;
     Ok(ExitCode::SUCCESS)

@@ -2,6 +2,14 @@
 
 use std::io::{self, Write};
 
+/// `--format text|json`, for commands whose text is lines for people.
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum TextOrJson {
+    #[default]
+    Text,
+    Json,
+}
+
 pub fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = io::stdout().lock();
     stdout.write_all(text.as_bytes())?;

@@ -63,16 +63,7 @@ pub enum Report {
 }
 
 pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = load_reporting(env)?;
-    let history = super::history::read(&vault, env.today());
-    let options = options(&args.scope, &vault, env, &history)?;
-    let context = render::context(
-        &vault.index,
-        &vault.config,
-        &options,
-        args.scope.audience,
-        &history,
-    );
+    let (vault, context) = load_context(&args.scope, env)?;
     let text = match (args.format, report) {
         (Format::Json, Report::Pipeline) => {
             serde_json::to_string_pretty(&context.prep.pipeline)? + "\n"
@@ -92,18 +83,24 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
 }
 
 pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let (vault, context) = load_context(&args.scope, env)?;
+    let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
+    emit(&text, args.output.as_deref())
+}
+
+/// The vault and the template context for a report's scope and audience.
+fn load_context(scope: &Scope, env: &super::Env) -> anyhow::Result<(Vault, render::Context)> {
     let vault = load_reporting(env)?;
     let history = super::history::read(&vault, env.today());
-    let options = options(&args.scope, &vault, env, &history)?;
+    let options = options(scope, &vault, env, &history)?;
     let context = render::context(
         &vault.index,
         &vault.config,
         &options,
-        args.scope.audience,
+        scope.audience,
         &history,
     );
-    let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
-    emit(&text, args.output.as_deref())
+    Ok((vault, context))
 }
 
 /// Renders every output configured in `dealbook.yaml`, writing only what changed.

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 /// Why there is no history to read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Unavailable {
-    #[error("history is turned off in dealbook.yaml (`history: false`)")]
+    #[error("history is turned off in dealbook.yaml (history: false)")]
     Disabled,
     #[error("git is not installed, so there is no history")]
     GitMissing,

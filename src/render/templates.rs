@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::filters;
 
 /// The templates that ship inside the binary, by name.
-pub const BUILT_IN: [(&str, &str); 7] = [
+pub const BUILT_IN: [(&str, &str); 8] = [
     ("pipeline.md", include_str!("../../templates/pipeline.md")),
     ("prep.md", include_str!("../../templates/prep.md")),
     (
@@ -16,6 +16,10 @@ pub const BUILT_IN: [(&str, &str); 7] = [
         include_str!("../../templates/pipeline.html"),
     ),
     ("prep.html", include_str!("../../templates/prep.html")),
+    (
+        "report-parts.html",
+        include_str!("../../templates/report-parts.html"),
+    ),
     ("new-deal.md", include_str!("../../templates/new-deal.md")),
     (
         "new-contact.md",
