@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use crate::history::{History, Unavailable};
 use crate::metrics::report::ReportOptions;
 use crate::model::Audience;
-use crate::render::{self, Context, TemplateError, Templates};
+use crate::render::{self, Context, Sections, TemplateError, Templates};
 use crate::vault::Vault;
 use crate::write::atomic;
 
@@ -33,7 +33,7 @@ pub fn templates(vault: &Vault) -> Templates {
     Templates::new(Some(vault.root.join("templates")))
 }
 
-/// Renders each output (one context per audience), writing only files whose text changed.
+/// Renders each output (one context per audience and need), writing only files whose text changed.
 /// Nothing is written unless every template renders, so a broken template keeps the last
 /// good outputs.
 pub fn build(
@@ -42,20 +42,23 @@ pub fn build(
     history: &Result<History, Unavailable>,
 ) -> Result<Vec<Built>, BuildError> {
     let templates = templates(vault);
-    let mut contexts: Vec<(Audience, Context)> = Vec::new();
+    let mut contexts: Vec<((Audience, Sections), Context)> = Vec::new();
     let mut rendered = Vec::new();
     for output in &vault.config.outputs {
-        let context = match contexts.iter().position(|(a, _)| *a == output.audience) {
+        let key = (output.audience, Sections::for_template(&output.template));
+        let context = match contexts.iter().position(|(k, _)| *k == key) {
             Some(i) => &contexts[i].1,
             None => {
+                let (audience, sections) = key;
                 let context = render::context(
                     &vault.index,
                     &vault.config,
                     options,
-                    output.audience,
+                    audience,
                     history,
+                    sections,
                 );
-                contexts.push((output.audience, context));
+                contexts.push((key, context));
                 &contexts.last().expect("just pushed").1
             }
         };

@@ -9,7 +9,7 @@ use chrono::Duration;
 use dealbook::history::{History, Unavailable};
 use dealbook::metrics::report::ReportOptions;
 use dealbook::model::{Audience, Period};
-use dealbook::render;
+use dealbook::render::{self, Sections};
 use dealbook::write::atomic;
 use dealbook::Vault;
 
@@ -63,10 +63,14 @@ pub enum Report {
 }
 
 pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let (vault, context) = load_context(&args.scope, env)?;
+    let sections = match report {
+        Report::Pipeline => Sections::Pipeline,
+        Report::Prep => Sections::All,
+    };
+    let (vault, context) = load_context(&args.scope, env, sections)?;
     let text = match (args.format, report) {
         (Format::Json, Report::Pipeline) => {
-            serde_json::to_string_pretty(&context.prep.pipeline)? + "\n"
+            serde_json::to_string_pretty(context.report.pipeline())? + "\n"
         }
         (Format::Json, Report::Prep) => serde_json::to_string_pretty(&context)? + "\n",
         (format, report) => {
@@ -83,13 +87,18 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
 }
 
 pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let (vault, context) = load_context(&args.scope, env)?;
+    let sections = Sections::for_template(&args.template);
+    let (vault, context) = load_context(&args.scope, env, sections)?;
     let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
     emit(&text, args.output.as_deref())
 }
 
 /// The vault and the template context for a report's scope and audience.
-fn load_context(scope: &Scope, env: &super::Env) -> anyhow::Result<(Vault, render::Context)> {
+fn load_context(
+    scope: &Scope,
+    env: &super::Env,
+    sections: Sections,
+) -> anyhow::Result<(Vault, render::Context)> {
     let vault = load_reporting(env)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
@@ -99,6 +108,7 @@ fn load_context(scope: &Scope, env: &super::Env) -> anyhow::Result<(Vault, rende
         &options,
         scope.audience,
         &history,
+        sections,
     );
     Ok((vault, context))
 }

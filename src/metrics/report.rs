@@ -230,15 +230,12 @@ fn trends(
 }
 
 fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> Option<String> {
-    let link = link.as_ref()?;
-    let resolved = link.resolved.as_deref().and_then(|id| {
-        if contact {
-            index.contact(id).map(|c| c.name.clone())
-        } else {
-            index.account(id).map(|a| a.name.clone())
-        }
-    });
-    Some(resolved.unwrap_or_else(|| link.target.clone()))
+    let name = if contact {
+        index.contact_for(link).map(|c| c.name.clone())
+    } else {
+        index.account_for(link).map(|a| a.name.clone())
+    };
+    name.or_else(|| link.as_ref().map(|l| l.target.clone()))
 }
 
 pub fn deal_view(

@@ -86,6 +86,7 @@ pub fn whatif(
     let mut changed = index.clone();
     let mut changes = Vec::new();
     for deal in &mut changed.deals {
+        let deal = std::sync::Arc::make_mut(deal);
         let id = deal.record.id.clone();
         if scenario.win.contains(&id) {
             deal.stage = won.clone().ok_or("the config has no won stage")?;

@@ -47,8 +47,6 @@ pub struct Link {
     pub raw: String,
     /// What it points at: the wikilink's target without folder, alias or heading.
     pub target: String,
-    /// The id of the record it points at, once the index resolved it.
-    pub resolved: Option<String>,
 }
 
 impl Link {
@@ -64,7 +62,6 @@ impl Link {
         Link {
             raw: trimmed.to_string(),
             target: inner.trim().to_string(),
-            resolved: None,
         }
     }
 }
@@ -249,9 +246,9 @@ pub fn known_fields(kind: Kind) -> &'static [&'static str] {
 /// A parsed file: one record of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRecord {
-    Deal(Deal),
-    Contact(Contact),
-    Account(Account),
+    Deal(std::sync::Arc<Deal>),
+    Contact(std::sync::Arc<Contact>),
+    Account(std::sync::Arc<Account>),
 }
 
 impl AnyRecord {

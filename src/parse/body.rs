@@ -59,9 +59,7 @@ pub fn parse(text: &str, first_line: usize) -> Body {
     };
     items.sort_by_key(|item| item.start);
     for item in items {
-        let private = private_sections
-            .iter()
-            .any(|s| s.start <= item.start && item.start < s.end);
+        let private = in_section(&private_sections, item.start);
         let line = lines.line(item.start);
         let text = item.text.trim();
         if let Some(done) = item.checked {
@@ -101,12 +99,34 @@ fn is_heading(title: &str, name: &str) -> bool {
         .eq_ignore_ascii_case(name)
 }
 
+/// Whether the nearest heading before `offset` is a `Log` heading. `headings` are in document
+/// order, so a binary search finds it: a file of 10,000 headings and 10,000 entries must not
+/// cost 10,000 × 10,000 comparisons.
 fn under_log_heading(headings: &[Heading], offset: usize) -> bool {
-    headings
-        .iter()
-        .rev()
-        .find(|h| h.start < offset)
-        .is_some_and(|h| is_heading(&h.title, "log"))
+    let before = headings.partition_point(|h| h.start < offset);
+    before > 0 && is_heading(&headings[before - 1].title, "log")
+}
+
+/// Whether `offset` is inside one of `sections` (in document order, not overlapping).
+fn in_section(sections: &[Section], offset: usize) -> bool {
+    let after = sections.partition_point(|s| s.start <= offset);
+    after > 0 && offset < sections[after - 1].end
+}
+
+/// Bytes that make pulldown-cmark keep a node in its tree (its "special bytes"), counted only
+/// for bodies long enough to have more than `limit` of them.
+pub fn markup(text: &str, limit: usize) -> usize {
+    if text.len() <= limit {
+        return 0;
+    }
+    text.bytes()
+        .filter(|b| {
+            matches!(
+                b,
+                b'\n' | b'\r' | b'*' | b'_' | b'&' | b'\\' | b'[' | b']' | b'<' | b'!' | b'`'
+            )
+        })
+        .count()
 }
 
 /// A `Private` heading hides everything up to the next heading of the same or a higher level.

@@ -19,6 +19,12 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// The most Markdown markup (brackets, emphasis marks, line breaks …) a record's body may
+/// have. The Markdown parser keeps a node of about 64 bytes for each one, so a 100 MB paste
+/// or a 10 MB line of `[[[[` would take gigabytes; past this the file is reported instead.
+/// Ten megabytes of ordinary notes stay well under it.
+pub const MAX_BODY_MARKUP: usize = 2_000_000;
+
 /// Parses one file. `path` is relative to the vault root; `folder_kind` is the kind its folder
 /// implies, if any (a `type:` field decides otherwise).
 pub fn parse_file(
@@ -83,6 +89,19 @@ pub fn parse_file(
     let Some(kind) = type_field.or(folder_kind) else {
         return parsed; // a note of another kind: meetings, daily notes
     };
+    let markup = body::markup(split.body, MAX_BODY_MARKUP);
+    if markup > MAX_BODY_MARKUP {
+        parsed.diagnostics.push(Diagnostic::new(
+            path,
+            Pos::new(split.body_line, 1),
+            Code::Unreadable,
+            format!(
+                "this file is too large to read: its body is {:.1} MB with {markup} Markdown markup characters and line breaks, and dealbook reads at most {MAX_BODY_MARKUP}; split it into smaller files",
+                split.body.len() as f64 / 1_000_000.0
+            ),
+        ));
+        return parsed;
+    }
     let mut positions = front_matter::key_positions(split.yaml, split.yaml_line);
     let (fields, renamed) = record::map_fields(entries, &mut positions, kind, config);
     let parts = record::Parts {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -281,32 +282,40 @@ pub fn build(
                 roi_accepted: read.boolean("roi_accepted"),
                 champion: read.link("champion"),
                 created: read.date("created"),
-                record: record(fields.clone(), positions.clone(), body),
+                // The reader's last use is above, so the fields move rather than copy.
+                record: record(fields, positions, body),
             };
-            stage.map(|_| AnyRecord::Deal(deal))
+            stage.map(|_| AnyRecord::Deal(Arc::new(deal)))
         }
         Kind::Contact => {
-            let contact = Contact {
-                name: read.text("name").unwrap_or_else(|| id.clone()),
-                account: read.link("account"),
-                role: read.text("role"),
-                email: read.text("email"),
-                phone: read.text("phone"),
-                last_contact: read.date("last_contact"),
-                record: record(fields.clone(), positions.clone(), body),
-            };
+            let name = read.text("name").unwrap_or_else(|| id.clone());
+            let account = read.link("account");
+            let role = read.text("role");
+            let email = read.text("email");
+            let phone = read.text("phone");
+            let last_contact = read.date("last_contact");
             read.date("created");
-            Some(AnyRecord::Contact(contact))
+            Some(AnyRecord::Contact(Arc::new(Contact {
+                name,
+                account,
+                role,
+                email,
+                phone,
+                last_contact,
+                record: record(fields, positions, body),
+            })))
         }
         Kind::Account => {
-            let account = Account {
-                name: read.text("name").unwrap_or_else(|| id.clone()),
-                industry: read.text("industry"),
-                website: read.text("website"),
-                record: record(fields.clone(), positions.clone(), body),
-            };
+            let name = read.text("name").unwrap_or_else(|| id.clone());
+            let industry = read.text("industry");
+            let website = read.text("website");
             read.date("created");
-            Some(AnyRecord::Account(account))
+            Some(AnyRecord::Account(Arc::new(Account {
+                name,
+                industry,
+                website,
+                record: record(fields, positions, body),
+            })))
         }
     }
 }

@@ -15,6 +15,13 @@ pub struct YamlError {
 /// Parses front matter into its top-level entries, in the order written.
 /// `first_line` is the file line the YAML starts on.
 pub fn parse_mapping(yaml: &str, first_line: usize) -> Result<Vec<(String, Value)>, YamlError> {
+    match simple::mapping(yaml) {
+        Some(entries) => Ok(entries),
+        None => serde_mapping(yaml, first_line),
+    }
+}
+
+fn serde_mapping(yaml: &str, first_line: usize) -> Result<Vec<(String, Value)>, YamlError> {
     let value: serde_yaml::Value =
         serde_yaml::from_str(yaml).map_err(|e| error(&e, first_line, yaml))?;
     match value {
@@ -138,6 +145,172 @@ fn explain(message: &str) -> String {
     }
 }
 
+/// A fast path for the front matter nearly every file has: `key: value` lines of plain or
+/// quoted scalars and flow lists of plain scalars. It reads them the way serde_yaml does and
+/// gives up (`None`) on anything else, which then goes to serde_yaml: nested blocks, anchors,
+/// tags, escapes, comments after values, duplicate keys, errors. Reading front matter this
+/// way is several times faster than building serde_yaml's event stream and values.
+mod simple {
+    use std::collections::HashSet;
+
+    use crate::model::Value;
+
+    pub fn mapping(yaml: &str) -> Option<Vec<(String, Value)>> {
+        let mut entries: Vec<(String, Value)> = Vec::new();
+        let mut keys: HashSet<&str> = HashSet::new();
+        for line in yaml.split('\n') {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if line.trim_matches(' ').is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (key, rest) = line.split_once(':')?;
+            if !is_simple_key(key) || !keys.insert(key) {
+                return None; // a duplicate key is an error serde_yaml words best
+            }
+            let value = match rest.strip_prefix(' ').map(|v| v.trim_matches(' ')) {
+                _ if rest.is_empty() => Value::Null,
+                Some("") => Value::Null,
+                Some(text) => value(text)?,
+                None => return None,
+            };
+            entries.push((key.to_string(), value));
+        }
+        Some(entries)
+    }
+
+    /// Starts with a letter or `_`, then letters, digits, `_` and `-`; and is not a word YAML
+    /// reads as null or a boolean.
+    fn is_simple_key(key: &str) -> bool {
+        let mut bytes = key.bytes();
+        bytes
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && resolve_word(key).is_none()
+    }
+
+    fn value(text: &str) -> Option<Value> {
+        if !text.chars().all(is_printable) {
+            return None;
+        }
+        if let Some(inner) = text.strip_prefix('"') {
+            let inner = inner.strip_suffix('"')?;
+            return (!inner.contains(['"', '\\'])).then(|| Value::String(inner.to_string()));
+        }
+        if let Some(inner) = text.strip_prefix('\'') {
+            let inner = inner.strip_suffix('\'')?;
+            return (!inner.contains('\'')).then(|| Value::String(inner.to_string()));
+        }
+        if let Some(inner) = text.strip_prefix('[') {
+            let inner = inner.strip_suffix(']')?;
+            if inner.trim_matches(' ').is_empty() {
+                return Some(Value::Array(Vec::new()));
+            }
+            return inner
+                .split(',')
+                .map(|item| {
+                    let item = item.trim_matches(' ');
+                    if item.contains(FLOW_INDICATORS) {
+                        None
+                    } else {
+                        plain(item)
+                    }
+                })
+                .collect::<Option<Vec<Value>>>()
+                .map(Value::Array);
+        }
+        plain(text)
+    }
+
+    /// Characters that end or nest a plain scalar inside `[...]`.
+    const FLOW_INDICATORS: [char; 5] = ['[', ']', '{', '}', ':'];
+
+    /// A plain (unquoted) scalar, resolved as serde_yaml resolves it: null, a boolean, an
+    /// integer, a decimal, or else a string. `None` for anything that needs the real parser.
+    fn plain(text: &str) -> Option<Value> {
+        let first = *text.as_bytes().first()?;
+        if let Some(value) = resolve_word(text) {
+            return Some(value);
+        }
+        if first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.') {
+            return number_or_date(text);
+        }
+        let indicator = matches!(
+            first,
+            b'?' | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'#'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+        );
+        if indicator || text.contains(": ") || text.ends_with(':') || text.contains(" #") {
+            return None;
+        }
+        Some(Value::String(text.to_string()))
+    }
+
+    fn resolve_word(text: &str) -> Option<Value> {
+        match text {
+            "~" | "null" | "Null" | "NULL" => Some(Value::Null),
+            "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+            "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+            _ => None,
+        }
+    }
+
+    /// `48000`, `-5`, `0.5`, `48000.50` and `2026-12-15` (a string: YAML 1.2 has no dates);
+    /// every other spelling of a number goes to serde_yaml.
+    fn number_or_date(text: &str) -> Option<Value> {
+        let b = text.as_bytes();
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        {
+            return Some(Value::String(text.to_string()));
+        }
+        let unsigned = text.strip_prefix('-').unwrap_or(text);
+        let (whole, fraction) = match unsigned.split_once('.') {
+            Some((whole, fraction)) => (whole, Some(fraction)),
+            None => (unsigned, None),
+        };
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        let canonical_whole = whole == "0" || (digits(whole) && !whole.starts_with('0'));
+        if !canonical_whole || whole.len() > 18 {
+            return None;
+        }
+        match fraction {
+            None => text.parse::<i64>().ok().map(Value::from),
+            Some(fraction) if digits(fraction) && fraction.len() <= 17 => text
+                .parse::<f64>()
+                .ok()
+                .and_then(serde_json::Number::from_f64)
+                .map(Value::Number),
+            Some(_) => None,
+        }
+    }
+
+    /// What YAML allows in a document, less tabs and the line breaks beyond `\n`.
+    fn is_printable(c: char) -> bool {
+        matches!(c, '\u{20}'..='\u{7e}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+            && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+    }
+}
+
 fn key_string(key: &serde_yaml::Value) -> String {
     match key {
         serde_yaml::Value::String(s) => s.trim().to_string(),
@@ -221,6 +394,209 @@ mod tests {
     fn non_mapping_front_matter_is_an_error() {
         assert!(parse_mapping("- a\n- b\n", 2).is_err());
         assert_eq!(parse_mapping("", 2).unwrap(), vec![]);
+    }
+
+    /// The fast path reads exactly what serde_yaml reads, or leaves the text to it.
+    #[test]
+    fn the_fast_path_agrees_with_serde_yaml() {
+        let values = [
+            "",
+            " ",
+            "~",
+            "null",
+            "Null",
+            "NULL",
+            "nul",
+            "true",
+            "True",
+            "TRUE",
+            "tRUE",
+            "false",
+            "False",
+            "yes",
+            "no",
+            "on",
+            "y",
+            "48000",
+            "-5",
+            "-0",
+            "0",
+            "+5",
+            "007",
+            "0.5",
+            "48000.50",
+            "48000.0",
+            "1.",
+            ".5",
+            "1e3",
+            "1_000",
+            "0x1F",
+            "0o17",
+            "0b1",
+            ".inf",
+            "-.inf",
+            ".nan",
+            "inf",
+            "nan",
+            "NaN",
+            "Infinity",
+            "123456789012345678",
+            "1234567890123456789",
+            "99999999999999999999",
+            "1.12345678901234567",
+            "2026-12-15",
+            "2026-13-45",
+            "2026-12-15T10:00:00Z",
+            "12/15/2026",
+            "2026-1-5",
+            "Acme — platform renewal",
+            "Send pricing to Jane",
+            "http://x.example/a?b=c#d",
+            "a:b",
+            "a: b",
+            "a:",
+            "a #b",
+            "a#b",
+            "C#",
+            "Jane's deal",
+            "5\" screen",
+            "\"quoted\"",
+            "\"quoted\" after",
+            "\"with \\\" escape\"",
+            "\"[[Acme Corp]]\"",
+            "'single'",
+            "'it''s'",
+            "''",
+            "\"\"",
+            "[a, b]",
+            "[]",
+            "[ ]",
+            "[a,b,]",
+            "[a, , b]",
+            "[2026, 3.5]",
+            "[true, null, ~]",
+            "[\"a\", b]",
+            "[a, #c]",
+            "[a #c]",
+            "[a b, c]",
+            "[[Acme]]",
+            "[a, [b]]",
+            "[a: b]",
+            "[a, b] x",
+            "{a: 1}",
+            "&x a",
+            "*x",
+            "!tag a",
+            "|",
+            ">",
+            "@m",
+            "`code`",
+            "%x",
+            "-",
+            "- a",
+            "-x",
+            "?",
+            "? a",
+            ":",
+            ",a",
+            "a,b",
+            "<<",
+            "=",
+            "a\tb",
+            "caf\u{e9}",
+            "emoji 📅",
+            "a\u{2028}b",
+            "a\u{85}b",
+            "a\u{feff}",
+            "a\u{7f}",
+            "Acme [EMEA]",
+            "Acme {EMEA}",
+            "a, b",
+            "#",
+            "# c",
+            "a # c",
+        ];
+        let keys = [
+            "title",
+            "close_date",
+            "a_b",
+            "a-b",
+            "_x",
+            "x1",
+            "null",
+            "true",
+            "Yes",
+            "1a",
+            "a b",
+            "\"q\"",
+            "é",
+        ];
+        let mut fast = 0;
+        let check = |doc: &str| -> bool {
+            let slow = serde_mapping(doc, 2);
+            match simple::mapping(doc) {
+                Some(entries) => {
+                    assert_eq!(Ok(entries), slow, "{doc:?}");
+                    true
+                }
+                None => false,
+            }
+        };
+        for value in values {
+            for doc in [
+                format!("title: {value}\n"),
+                format!("title: {value}\r\nstage: demo\r\n"),
+                format!("# c\n\ntitle:  {value}  \n  \n"),
+                format!("title: {value}\ntitle: again\n"),
+                format!("title:\n  - {value}\n"),
+                format!("tags: [{value}, x]\n"),
+            ] {
+                fast += check(&doc) as usize;
+            }
+        }
+        for key in keys {
+            fast += check(&format!("{key}: x\n")) as usize;
+        }
+        for doc in [
+            "",
+            "\n",
+            "# only\n",
+            "title:x\n",
+            "title :x\n",
+            "- a\n",
+            "a: b\n...\n",
+        ] {
+            check(doc);
+        }
+        // Documents of several lines mixing all of the above, chosen by a fixed xorshift.
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..3_000 {
+            let mut doc = String::new();
+            for _ in 0..1 + next(6) {
+                let key = if next(4) == 0 {
+                    keys[next(keys.len())]
+                } else {
+                    "k"
+                };
+                let key = format!("{key}{}", next(5));
+                doc.push_str(&format!("{key}: {}\n", values[next(values.len())]));
+            }
+            fast += check(&doc) as usize;
+        }
+        assert!(fast > 400, "the fast path took only {fast} documents");
+    }
+
+    #[test]
+    fn the_fast_path_takes_common_front_matter() {
+        let yaml = "title: Acme — renewal\naccount: \"[[Acme Corp]]\"\namount: 48000\nstage: proposal\nclose_date: 2026-12-15\ndm_engaged: true\ntags: [renewal, emea]\nnext_step:\n";
+        assert!(simple::mapping(yaml).is_some());
+        assert_eq!(simple::mapping(yaml).map(Ok), Some(serde_mapping(yaml, 2)));
     }
 
     #[test]

@@ -1,38 +1,34 @@
 //! Redaction for the manager (seed 000), done once on the index so that no later stage, and
 //! no template, can leak what it never receives.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use crate::model::{Audience, Config, Record};
 use crate::vault::Index;
 
 /// The index as `audience` may see it. For the manager: no private record (so not in any
 /// total), no `## Private` section, log entry or task, and no private field.
-pub fn for_audience(index: &Index, config: &Config, audience: Audience) -> Index {
+pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -> Cow<'a, Index> {
     if audience == Audience::Me {
-        return index.clone();
+        return Cow::Borrowed(index);
     }
     let hidden = |field: &str| config.private_fields.iter().any(|f| f == field);
-    let mut redacted = Index {
-        deals: index
-            .deals
+    fn public<T: Clone>(records: &[T], record: impl Fn(&T) -> &Record) -> Vec<T> {
+        records
             .iter()
-            .filter(|d| !d.record.private)
+            .filter(|r| !record(r).private)
             .cloned()
-            .collect(),
-        contacts: index
-            .contacts
-            .iter()
-            .filter(|c| !c.record.private)
-            .cloned()
-            .collect(),
-        accounts: index
-            .accounts
-            .iter()
-            .filter(|a| !a.record.private)
-            .cloned()
-            .collect(),
-        diagnostics: Vec::new(),
-    };
+            .collect()
+    }
+    let mut redacted = Index::new(
+        public(&index.deals, |d| &d.record),
+        public(&index.contacts, |c| &c.record),
+        public(&index.accounts, |a| &a.record),
+        Vec::new(),
+    );
     for deal in &mut redacted.deals {
+        let deal = Arc::make_mut(deal);
         redact_record(&mut deal.record, config);
         for field in &config.private_fields {
             match field.as_str() {
@@ -54,6 +50,7 @@ pub fn for_audience(index: &Index, config: &Config, audience: Audience) -> Index
         }
     }
     for contact in &mut redacted.contacts {
+        let contact = Arc::make_mut(contact);
         redact_record(&mut contact.record, config);
         if hidden("account") {
             contact.account = None;
@@ -75,6 +72,7 @@ pub fn for_audience(index: &Index, config: &Config, audience: Audience) -> Index
         }
     }
     for account in &mut redacted.accounts {
+        let account = Arc::make_mut(account);
         redact_record(&mut account.record, config);
         if hidden("industry") {
             account.industry = None;
@@ -86,7 +84,7 @@ pub fn for_audience(index: &Index, config: &Config, audience: Audience) -> Index
             account.name = account.record.id.clone();
         }
     }
-    redacted
+    Cow::Owned(redacted)
 }
 
 fn redact_record(record: &mut Record, config: &Config) {

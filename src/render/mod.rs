@@ -8,21 +8,57 @@ pub mod table;
 pub mod templates;
 pub mod vcard;
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::history::{History, Unavailable};
-use crate::metrics::report::{self, Prep, ReportOptions};
+use crate::metrics::report::{self, Pipeline, Prep, ReportOptions};
 use crate::model::{Audience, Config};
 use crate::vault::Index;
 
 pub use templates::{TemplateError, Templates};
 
-/// Everything a template sees: the prep sheet's sections with all the pipeline numbers
-/// (flattened to the top level), plus the audience it was rendered for.
+/// How much a template needs. The built-in `pipeline.*` templates need only the pipeline's
+/// numbers; the one-on-one sections (a copy of every open deal and more) are left out for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sections {
+    Pipeline,
+    All,
+}
+
+impl Sections {
+    pub fn for_template(name: &str) -> Sections {
+        if name.starts_with("pipeline.") {
+            Sections::Pipeline
+        } else {
+            Sections::All
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Report {
+    Pipeline(Box<Pipeline>),
+    Prep(Box<Prep>),
+}
+
+impl Report {
+    pub fn pipeline(&self) -> &Pipeline {
+        match self {
+            Report::Pipeline(pipeline) => pipeline,
+            Report::Prep(prep) => &prep.pipeline,
+        }
+    }
+}
+
+/// Everything a template sees: the pipeline numbers and (for `Sections::All`) the prep sheet's
+/// sections, flattened to the top level, plus the audience it was rendered for.
 #[derive(Debug, Clone, Serialize)]
 pub struct Context {
     #[serde(flatten)]
-    pub prep: Prep,
+    pub report: Report,
     pub audience: Audience,
     /// Why there is no history, said once, plainly; `None` when there is.
     pub history_note: Option<String>,
@@ -35,15 +71,25 @@ pub fn context(
     options: &ReportOptions,
     audience: Audience,
     history: &Result<History, Unavailable>,
+    sections: Sections,
 ) -> Context {
     let visible = audience::for_audience(index, config, audience);
     let history = match (history, audience) {
-        (Ok(history), Audience::Manager) => Ok(history.without_private(&config.private_fields)),
-        (Ok(history), Audience::Me) => Ok(history.clone()),
+        (Ok(history), Audience::Manager) => {
+            Ok(Cow::Owned(history.without_private(&config.private_fields)))
+        }
+        (Ok(history), Audience::Me) => Ok(Cow::Borrowed(history)),
         (Err(e), _) => Err(e.to_string()),
     };
+    let known = history.as_deref().ok();
+    let report = match sections {
+        Sections::Pipeline => {
+            Report::Pipeline(Box::new(report::pipeline(&visible, config, options, known)))
+        }
+        Sections::All => Report::Prep(Box::new(report::prep(&visible, config, options, known))),
+    };
     Context {
-        prep: report::prep(&visible, config, options, history.as_ref().ok()),
+        report,
         audience,
         history_note: history.err(),
     }

@@ -115,7 +115,7 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                     "last_contact",
                     contact.last_contact.map(|d| json!(d)),
                 );
-                if let Some(account) = contact.account.as_ref().and_then(|a| a.resolved.as_ref()) {
+                if let Some(account) = index.account_for(&contact.account).map(|a| &a.record.id) {
                     row.insert("account".into(), json!(account));
                 }
                 row

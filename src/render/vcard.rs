@@ -21,12 +21,10 @@ fn vcard(contact: &Contact, index: &Index) -> String {
         None => (String::new(), name.clone()),
     };
     lines.push(format!("N:{family};{given};;;"));
-    let organisation = contact.account.as_ref().map(|link| {
-        link.resolved
-            .as_deref()
-            .and_then(|id| index.account(id))
-            .map_or_else(|| link.target.clone(), |a| a.name.clone())
-    });
+    let organisation = index
+        .account_for(&contact.account)
+        .map(|a| a.name.clone())
+        .or_else(|| contact.account.as_ref().map(|l| l.target.clone()));
     if let Some(organisation) = organisation {
         lines.push(format!("ORG:{}", escape(&organisation)));
     }

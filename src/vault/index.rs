@@ -1,37 +1,92 @@
-//! The in-memory index: every good record by kind, links resolved, problems collected.
+//! The in-memory index: every good record by kind, lookups by id and name, problems collected.
+//! Records are shared (`Arc`) with the parsed files they came from, so building an index, or
+//! rebuilding it after a change in watch mode, copies no record.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::diagnostic::{self, Code, Diagnostic};
+use crate::diagnostic::{self, Code, Diagnostic, Pos};
 use crate::model::{Account, AnyRecord, Contact, Deal, Kind, Link, Record};
 use crate::parse::ParsedFile;
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    pub deals: Vec<Deal>,
-    pub contacts: Vec<Contact>,
-    pub accounts: Vec<Account>,
+    pub deals: Vec<Arc<Deal>>,
+    pub contacts: Vec<Arc<Contact>>,
+    pub accounts: Vec<Arc<Account>>,
     /// Parse problems and broken links, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    lookups: Lookups,
+}
+
+/// Where each record is, by id, and by id, title or name ignoring case (for links).
+#[derive(Debug, Clone, Default)]
+struct Lookups {
+    deals: HashMap<String, usize>,
+    contacts: HashMap<String, usize>,
+    accounts: HashMap<String, usize>,
+    contact_names: HashMap<String, usize>,
+    account_names: HashMap<String, usize>,
+}
+
+fn by_id<'a>(records: impl Iterator<Item = &'a Record>) -> HashMap<String, usize> {
+    records
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect()
+}
+
+fn by_name<'a>(records: impl Iterator<Item = (&'a Record, &'a str)>) -> HashMap<String, usize> {
+    let mut names = HashMap::new();
+    for (i, (record, name)) in records.enumerate() {
+        for key in [record.id.as_str(), name] {
+            names.entry(key.trim().to_lowercase()).or_insert(i);
+        }
+    }
+    names
 }
 
 impl Index {
+    /// An index of these records. Their ids must be unique per kind (as `build` makes sure).
+    pub fn new(
+        deals: Vec<Arc<Deal>>,
+        contacts: Vec<Arc<Contact>>,
+        accounts: Vec<Arc<Account>>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Index {
+        let lookups = Lookups {
+            deals: by_id(deals.iter().map(|d| &d.record)),
+            contacts: by_id(contacts.iter().map(|c| &c.record)),
+            accounts: by_id(accounts.iter().map(|a| &a.record)),
+            contact_names: by_name(contacts.iter().map(|c| (&c.record, c.name.as_str()))),
+            account_names: by_name(accounts.iter().map(|a| (&a.record, a.name.as_str()))),
+        };
+        Index {
+            deals,
+            contacts,
+            accounts,
+            diagnostics,
+            lookups,
+        }
+    }
+
     /// Builds the index from parsed files (keyed by path, so the order is stable).
     pub fn build(files: &BTreeMap<PathBuf, ParsedFile>) -> Index {
-        let mut index = Index::default();
+        let (mut deals, mut contacts, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
+        let mut diagnostics = Vec::new();
         let mut seen: HashMap<(Kind, &str), &PathBuf> = HashMap::new();
         for (path, parsed) in files {
-            index.diagnostics.extend(parsed.diagnostics.iter().cloned());
+            diagnostics.extend(parsed.diagnostics.iter().cloned());
             let Some(record) = &parsed.record else {
                 continue;
             };
             let id = record.record().id.as_str();
             let kind = record.record().kind;
             if let Some(first) = seen.get(&(kind, id)) {
-                index.diagnostics.push(Diagnostic::new(
+                diagnostics.push(Diagnostic::new(
                     path,
-                    crate::diagnostic::Pos::START,
+                    Pos::START,
                     Code::DuplicateId,
                     format!(
                         "the {} id `{id}` is already used by {}; rename one of the files",
@@ -42,64 +97,58 @@ impl Index {
                 continue;
             }
             seen.insert((kind, id), path);
-            match record.clone() {
-                AnyRecord::Deal(deal) => index.deals.push(deal),
-                AnyRecord::Contact(contact) => index.contacts.push(contact),
-                AnyRecord::Account(account) => index.accounts.push(account),
+            match record {
+                AnyRecord::Deal(deal) => deals.push(Arc::clone(deal)),
+                AnyRecord::Contact(contact) => contacts.push(Arc::clone(contact)),
+                AnyRecord::Account(account) => accounts.push(Arc::clone(account)),
             }
         }
-        index.resolve_links();
+        let mut index = Index::new(deals, contacts, accounts, diagnostics);
+        index.diagnostics.extend(index.broken_links());
         diagnostic::sort(&mut index.diagnostics);
         index
     }
 
-    /// Points every link at the id of the record it names, by id, then title or name.
-    fn resolve_links(&mut self) {
-        let accounts = Lookup::new(
-            Kind::Account,
-            self.accounts.iter().map(|a| (&a.record, a.name.as_str())),
-        );
-        let contacts = Lookup::new(
-            Kind::Contact,
-            self.contacts.iter().map(|c| (&c.record, c.name.as_str())),
-        );
+    /// A warning for every link field that names no record.
+    fn broken_links(&self) -> Vec<Diagnostic> {
         let mut broken = Vec::new();
-        let mut resolve =
-            |link: &mut Option<Link>, lookup: &Lookup, record: &Record, field: &str| {
-                if let Some(link) = link {
-                    link.resolved = lookup.find(&link.target);
-                    if link.resolved.is_none() {
-                        broken.push(Diagnostic::new(
-                            &record.path,
-                            record.pos(field),
-                            Code::BrokenLink,
-                            format!(
-                                "`{field}` points to \"{}\", but no {} has that id or name",
-                                link.target,
-                                if lookup.kind == Kind::Account {
-                                    "account"
-                                } else {
-                                    "contact"
-                                }
-                            ),
-                        ));
-                    }
+        let mut check =
+            |link: &Option<Link>, found: bool, record: &Record, field: &str, kind: &str| {
+                if let (Some(link), false) = (link, found) {
+                    broken.push(Diagnostic::new(
+                        &record.path,
+                        record.pos(field),
+                        Code::BrokenLink,
+                        format!(
+                            "`{field}` points to \"{}\", but no {kind} has that id or name",
+                            link.target
+                        ),
+                    ));
                 }
             };
-        for deal in &mut self.deals {
-            resolve(&mut deal.account, &accounts, &deal.record, "account");
-            resolve(
-                &mut deal.decision_maker,
-                &contacts,
-                &deal.record,
-                "decision_maker",
+        for deal in &self.deals {
+            let record = &deal.record;
+            let account = self.account_for(&deal.account).is_some();
+            check(&deal.account, account, record, "account", "account");
+            for (field, link) in [
+                ("decision_maker", &deal.decision_maker),
+                ("champion", &deal.champion),
+            ] {
+                let found = self.contact_for(link).is_some();
+                check(link, found, record, field, "contact");
+            }
+        }
+        for contact in &self.contacts {
+            let found = self.account_for(&contact.account).is_some();
+            check(
+                &contact.account,
+                found,
+                &contact.record,
+                "account",
+                "account",
             );
-            resolve(&mut deal.champion, &contacts, &deal.record, "champion");
         }
-        for contact in &mut self.contacts {
-            resolve(&mut contact.account, &accounts, &contact.record, "account");
-        }
-        self.diagnostics.extend(broken);
+        broken
     }
 
     pub fn errors(&self) -> usize {
@@ -107,48 +156,42 @@ impl Index {
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {
-        self.deals.iter().find(|d| d.record.id == id)
+        self.deals.get(*self.lookups.deals.get(id)?).map(|d| &**d)
     }
 
     pub fn contact(&self, id: &str) -> Option<&Contact> {
-        self.contacts.iter().find(|c| c.record.id == id)
+        self.contacts
+            .get(*self.lookups.contacts.get(id)?)
+            .map(|c| &**c)
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.accounts.iter().find(|a| a.record.id == id)
-    }
-}
-
-/// Finds a record by id, else by id, title or name ignoring case.
-struct Lookup {
-    kind: Kind,
-    exact: HashMap<String, String>,
-    loose: HashMap<String, String>,
-}
-
-impl Lookup {
-    fn new<'a>(kind: Kind, records: impl Iterator<Item = (&'a Record, &'a str)>) -> Lookup {
-        let mut lookup = Lookup {
-            kind,
-            exact: HashMap::new(),
-            loose: HashMap::new(),
-        };
-        for (record, name) in records {
-            lookup.exact.insert(record.id.clone(), record.id.clone());
-            for key in [record.id.as_str(), name] {
-                lookup
-                    .loose
-                    .entry(key.trim().to_lowercase())
-                    .or_insert_with(|| record.id.clone());
-            }
-        }
-        lookup
+        self.accounts
+            .get(*self.lookups.accounts.get(id)?)
+            .map(|a| &**a)
     }
 
-    fn find(&self, target: &str) -> Option<String> {
-        self.exact
-            .get(target)
-            .or_else(|| self.loose.get(&target.trim().to_lowercase()))
-            .cloned()
+    /// The account a link names: by id, else by id or name ignoring case.
+    pub fn account_for(&self, link: &Option<Link>) -> Option<&Account> {
+        let target = &link.as_ref()?.target;
+        self.account(target).or_else(|| {
+            let i = self
+                .lookups
+                .account_names
+                .get(&target.trim().to_lowercase())?;
+            Some(&*self.accounts[*i])
+        })
+    }
+
+    /// The contact a link names: by id, else by id or name ignoring case.
+    pub fn contact_for(&self, link: &Option<Link>) -> Option<&Contact> {
+        let target = &link.as_ref()?.target;
+        self.contact(target).or_else(|| {
+            let i = self
+                .lookups
+                .contact_names
+                .get(&target.trim().to_lowercase())?;
+            Some(&*self.contacts[*i])
+        })
     }
 }

@@ -71,10 +71,12 @@ impl Vault {
 
     pub fn load_with(root: &Path, config: Config) -> Vault {
         let (candidates, walk_diagnostics) = walk::candidates(root, &config);
-        let files = candidates
+        let parsed: Vec<(PathBuf, ParsedFile)> = candidates
             .par_iter()
             .map(|c| (c.path.clone(), read_and_parse(root, &c.path, &config)))
             .collect();
+        // Collected in path order already, so the map is built in one sorted pass.
+        let files = parsed.into_iter().collect();
         let mut vault = Vault {
             root: root.to_path_buf(),
             config,

@@ -252,7 +252,7 @@ fn normalize(field: &str, value: &str, config: &Config) -> Result<String, String
                 .collect();
             digits
                 .parse::<f64>()
-                .map(|n| crate::metrics::money::Num(n))
+                .map(crate::metrics::money::Num)
                 .map(|n| serde_json::to_string(&n).unwrap_or_default())
                 .map_err(|_| format!("{field} \"{value}\" is not a number"))
         }
