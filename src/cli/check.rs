@@ -50,6 +50,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             text
         }
     };
+    super::exiting(vault);
     super::output::print(&text)?;
     Ok(if errors > 0 {
         ExitCode::from(1)

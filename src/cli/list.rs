@@ -55,6 +55,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         Format::Csv => table::csv(&rows, &rows::columns(listing, &rows)),
         Format::Table => table::table(&rows, rows::table_columns(listing)),
     };
+    super::exiting(vault);
     super::output::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

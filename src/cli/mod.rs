@@ -182,6 +182,13 @@ impl Env {
     }
 }
 
+/// Lets go of a loaded vault without freeing it, record by record: the process is about to
+/// exit and the system takes the memory back at once (on a big vault, dropping takes longer
+/// than rendering).
+fn exiting<T>(loaded: T) {
+    std::mem::forget(loaded);
+}
+
 /// A diagnostic with its path as the user would type it from here.
 fn located(root: &Path, diagnostic: &dealbook::Diagnostic) -> String {
     let mut shown = diagnostic.clone();
@@ -191,9 +198,10 @@ fn located(root: &Path, diagnostic: &dealbook::Diagnostic) -> String {
 
 /// A vault-relative path as the user can open it from the current folder.
 fn display_path(root: &Path, path: &Path) -> PathBuf {
+    static HERE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let here = HERE.get_or_init(|| std::env::current_dir().unwrap_or_default());
     let full = root.join(path);
-    let here = std::env::current_dir().unwrap_or_default();
-    match full.strip_prefix(&here) {
+    match full.strip_prefix(here) {
         Ok(relative) => relative.to_path_buf(),
         Err(_) => full.strip_prefix(".").unwrap_or(&full).to_path_buf(),
     }

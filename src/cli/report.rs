@@ -83,6 +83,7 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
             dealbook::build::templates(&vault).render(name, &context)?
         }
     };
+    super::exiting((vault, context));
     emit(&text, args.output.as_deref())
 }
 
@@ -90,6 +91,7 @@ pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode
     let sections = Sections::for_template(&args.template);
     let (vault, context) = load_context(&args.scope, env, sections)?;
     let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
+    super::exiting((vault, context));
     emit(&text, args.output.as_deref())
 }
 
