@@ -1,9 +1,8 @@
 //! The pipeline report and the one-on-one prep sheet as typed view models. Templates only lay
 //! these out, and `--format json` is the same structs serialized.
 
-use std::collections::BTreeMap;
-
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -59,12 +58,42 @@ pub struct DealView {
     pub days_in_stage: Option<i64>,
     pub amount_change_since: Option<Num>,
     pub flags: Vec<&'static str>,
-    pub tags: Vec<String>,
-    pub log: Vec<LogEntry>,
-    pub tasks: Vec<Task>,
-    /// Every front-matter field, including the rep's own.
-    pub fields: BTreeMap<String, serde_json::Value>,
-    pub body: String,
+    /// `tags`, `log`, `tasks`, `fields` (every front-matter field, the rep's own included) and
+    /// `body`: shared with the index, not copied.
+    #[serde(flatten)]
+    pub written: Written,
+}
+
+/// The deal's own words, serialized from the record itself.
+#[derive(Debug, Clone)]
+pub struct Written(Arc<Deal>);
+
+impl Written {
+    pub fn log(&self) -> &[LogEntry] {
+        &self.0.record.body.log
+    }
+
+    pub fn tasks(&self) -> &[Task] {
+        &self.0.record.body.tasks
+    }
+
+    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.record.fields.get(name)
+    }
+}
+
+impl Serialize for Written {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let record = &self.0.record;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("tags", &record.tags)?;
+        map.serialize_entry("log", &record.body.log)?;
+        map.serialize_entry("tasks", &record.body.tasks)?;
+        map.serialize_entry("fields", &record.fields)?;
+        map.serialize_entry("body", &record.body.text)?;
+        map.end()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -239,7 +268,7 @@ fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> O
 }
 
 pub fn deal_view(
-    deal: &Deal,
+    deal: &Arc<Deal>,
     index: &Index,
     config: &Config,
     options: &ReportOptions,
@@ -289,11 +318,7 @@ pub fn deal_view(
         days_in_stage: trend.and_then(|t| t.days_in_stage),
         amount_change_since: trend.and_then(|t| t.amount_change_since).map(Num),
         flags,
-        tags: deal.record.tags.clone(),
-        log: deal.record.body.log.clone(),
-        tasks: deal.record.body.tasks.clone(),
-        fields: deal.record.fields.clone(),
-        body: deal.record.body.text.clone(),
+        written: Written(Arc::clone(deal)),
     }
 }
 
@@ -477,7 +502,8 @@ pub fn prep(
     let as_of = options.as_of;
     let log_since = |deal: &DealView| -> Vec<LogEntry> {
         let mut log: Vec<LogEntry> = deal
-            .log
+            .written
+            .log()
             .iter()
             .filter(|e| e.date >= since)
             .cloned()
@@ -486,7 +512,8 @@ pub fn prep(
         log
     };
     let open_asks = |deal: &DealView| -> Vec<Task> {
-        deal.tasks
+        deal.written
+            .tasks()
             .iter()
             .filter(|t| t.manager && !t.done)
             .cloned()
@@ -576,14 +603,15 @@ fn history_view(
 
 fn review(deal: &DealView, as_of: NaiveDate) -> Review {
     let buying_signals = deal
-        .fields
-        .get("buying_signals")
+        .written
+        .field("buying_signals")
         .and_then(|v| v.as_str())
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
     let who_what_when: Vec<Task> = deal
-        .tasks
+        .written
+        .tasks()
         .iter()
         .filter(|t| !t.done && t.due.is_some())
         .cloned()
