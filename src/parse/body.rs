@@ -126,19 +126,27 @@ fn in_section(sections: &[Section], offset: usize) -> bool {
 }
 
 /// Bytes that make pulldown-cmark keep a node in its tree (its "special bytes"), counted only
-/// for bodies long enough to have more than `limit` of them.
+/// for bodies long enough to have more than `limit` of them, and only until there are more.
 pub fn markup(text: &str, limit: usize) -> usize {
     if text.len() <= limit {
         return 0;
     }
-    text.bytes()
-        .filter(|b| {
-            matches!(
-                b,
-                b'\n' | b'\r' | b'*' | b'_' | b'&' | b'\\' | b'[' | b']' | b'<' | b'!' | b'`'
-            )
-        })
-        .count()
+    let mut count = 0;
+    for chunk in text.as_bytes().chunks(64 * 1024) {
+        count += chunk
+            .iter()
+            .filter(|b| {
+                matches!(
+                    b,
+                    b'\n' | b'\r' | b'*' | b'_' | b'&' | b'\\' | b'[' | b']' | b'<' | b'!' | b'`'
+                )
+            })
+            .count();
+        if count > limit {
+            break;
+        }
+    }
+    count
 }
 
 /// A `Private` heading hides everything up to the next heading of the same or a higher level.
@@ -249,7 +257,7 @@ mod simple {
             offset += raw.len();
             let line = raw.strip_suffix('\n').unwrap_or(raw);
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if line.contains(['\r', '\t']) {
+            if line.bytes().any(|b| b == b'\r' || b == b'\t') {
                 return None;
             }
             if line.trim_matches(' ').is_empty() {
@@ -347,7 +355,11 @@ mod simple {
     /// Text that Markdown shows as written: no emphasis, escapes, entities, code, HTML or
     /// links (brackets alone, as in `[[Jane Doe]]`, stay text without link definitions).
     fn is_plain(text: &str) -> bool {
-        !text.contains(['*', '_', '\\', '&', '`', '<']) && !text.contains("](")
+        let bytes = text.as_bytes();
+        !bytes
+            .iter()
+            .any(|b| matches!(b, b'*' | b'_' | b'\\' | b'&' | b'`' | b'<'))
+            && !bytes.windows(2).any(|pair| pair == b"](")
     }
 }
 

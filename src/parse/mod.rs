@@ -96,7 +96,7 @@ pub fn parse_file(
             Pos::new(split.body_line, 1),
             Code::Unreadable,
             format!(
-                "this file is too large to read: its body is {:.1} MB with {markup} Markdown markup characters and line breaks, and dealbook reads at most {MAX_BODY_MARKUP}; split it into smaller files",
+                "this file is too large to read: its body is {:.1} MB with more than {MAX_BODY_MARKUP} Markdown markup characters and line breaks, the most dealbook reads; split it into smaller files",
                 split.body.len() as f64 / 1_000_000.0
             ),
         ));
