@@ -1200,7 +1200,7 @@ fn edits_on_the_example_vault_pass_check() {
 
     let after = std::fs::read(root.join(renewal)).unwrap();
     let (removed, added) = line_diff(&before, &after);
-    assert_eq!(removed, [6, 7, 8, 10, 11, 17, 29]);
+    assert_eq!(removed, [6, 7, 8, 10, 11, 17, 30]);
     assert_eq!(
         added,
         [
