@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process timings of the CLI on generated vaults: wall time and peak memory.
 #
-#   scripts/measure.sh                 # the three sizes, 3 runs each, median reported
-#   RUNS=5 scripts/measure.sh
+#   scripts/measure.sh                 # the three sizes, 5 runs each, median reported
+#   RUNS=9 scripts/measure.sh
 #   SIZES="10k:10000:20000:1000" scripts/measure.sh
 #   KEEP=1 scripts/measure.sh          # keep the generated vaults (their folder is printed)
 #
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 SIZES=${SIZES:-"1k:1000:2000:100 10k:10000:20000:1000 100k:32000:64000:4000"}
 COMMANDS=${COMMANDS:-"check pipeline prep"}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 BROKEN=${BROKEN:-16}
 AS_OF=2026-11-23
 
