@@ -7,9 +7,7 @@ use crate::model::{Config, Deal};
 /// The flags of one open deal as of `today`, in a fixed order.
 pub fn flags(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<&'static str> {
     let mut flags = Vec::new();
-    let stale = super::last_activity(deal)
-        .is_none_or(|last| (today - last).num_days() > config.stale_after_days);
-    if stale {
+    if super::is_stale(deal, config, today) {
         flags.push("stale");
     }
     if deal.close_date.is_some_and(|d| d < today) {

@@ -42,9 +42,9 @@ pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnos
             ),
             _ => {}
         }
-        let stale_after = config.stale_after_days;
         match super::last_activity(deal) {
-            Some(last) if (today - last).num_days() > stale_after => {
+            _ if !super::is_stale(deal, config, today) => {}
+            Some(last) => {
                 let pos = record
                     .body
                     .log
@@ -63,7 +63,6 @@ pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnos
                 Code::Stale,
                 "no activity logged: add a `## Log` entry or a `created` date".into(),
             ),
-            _ => {}
         }
         if deal.amount.is_none() && !written("amount") {
             warn(

@@ -36,6 +36,12 @@ pub fn forecast(deal: &Deal, config: &Config) -> ForecastCategory {
         .unwrap_or_else(|| stage(deal, config).forecast)
 }
 
+/// No activity for more than `stale_after_days` (or none logged at all): the one rule `check`
+/// and the reports share.
+pub fn is_stale(deal: &Deal, config: &Config, today: NaiveDate) -> bool {
+    last_activity(deal).is_none_or(|last| (today - last).num_days() > config.stale_after_days)
+}
+
 /// The newest log entry, else the day the deal was created.
 pub fn last_activity(deal: &Deal) -> Option<NaiveDate> {
     deal.record.body.last_activity().or(deal.created)

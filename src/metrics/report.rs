@@ -11,7 +11,7 @@ use super::money::{base_amount, Num};
 use super::waterfall::{waterfall, Waterfall};
 use super::{flags, forecast, last_activity, probability, stage};
 use crate::history::{events, Event, History, Trend};
-use crate::model::{Config, Deal, ForecastCategory, LogEntry, Period, Record, Task};
+use crate::model::{Config, Deal, ForecastCategory, LogEntry, Period, Task};
 use crate::vault::Index;
 
 /// What a report is computed for.
@@ -290,7 +290,7 @@ pub fn deal_view(
     DealView {
         id: deal.record.id.clone(),
         title: deal.title.clone(),
-        path: path_text(&deal.record),
+        path: deal.record.path_text(),
         stage: deal.stage.clone(),
         open,
         won: stage.won,
@@ -320,10 +320,6 @@ pub fn deal_view(
         flags,
         written: Written(Arc::clone(deal)),
     }
-}
-
-fn path_text(record: &Record) -> String {
-    record.path.to_string_lossy().replace('\\', "/")
 }
 
 /// By close date (undated last), then id.
@@ -669,7 +665,7 @@ fn commitments(index: &Index, as_of: NaiveDate) -> Commitments {
                 .map(move |task| TaskView {
                     record: record.id.clone(),
                     title: title.to_string(),
-                    path: path_text(record),
+                    path: record.path_text(),
                     task: task.clone(),
                 })
         })

@@ -144,6 +144,11 @@ pub struct Record {
 }
 
 impl Record {
+    /// The path with `/` separators on every system, as reports and `list` show it.
+    pub fn path_text(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+
     pub fn pos(&self, field: &str) -> Pos {
         self.positions.get(field).copied().unwrap_or(Pos::START)
     }

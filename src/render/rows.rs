@@ -26,10 +26,7 @@ fn base(record: &Record) -> Row {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     row.insert("id".into(), json!(record.id));
-    row.insert(
-        "path".into(),
-        json!(record.path.to_string_lossy().replace('\\', "/")),
-    );
+    row.insert("path".into(), json!(record.path_text()));
     row.insert("tags".into(), json!(record.tags));
     row
 }
@@ -143,7 +140,7 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                         let row = json!({
                             "record": record.id,
                             "kind": record.kind.as_str(),
-                            "path": record.path.to_string_lossy().replace('\\', "/"),
+                            "path": record.path_text(),
                             "line": task.line,
                             "done": task.done,
                             "due": task.due.map(|d| d.to_string()),

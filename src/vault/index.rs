@@ -151,10 +151,6 @@ impl Index {
         broken
     }
 
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-
     pub fn deal(&self, id: &str) -> Option<&Deal> {
         self.deals.get(*self.lookups.deals.get(id)?).map(|d| &**d)
     }
