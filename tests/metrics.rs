@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 use dealbook::metrics::money::Num;
-use dealbook::metrics::report::{pipeline, prep, DealView, Pipeline, Prep, ReportOptions};
+use dealbook::metrics::report::{
+    pipeline, prep, DealView, Pipeline, Prep, ReportOptions, SharedDeal,
+};
 use dealbook::model::{Audience, ForecastCategory, Period, PeriodKind};
 use dealbook::render::audience::for_audience;
 use dealbook::{Severity, Vault};
@@ -115,7 +117,7 @@ fn approx_opt(actual: Option<Num>, expected: Option<f64>) {
     }
 }
 
-fn ids(deals: &[DealView]) -> Vec<&str> {
+fn ids(deals: &[SharedDeal]) -> Vec<&str> {
     deals.iter().map(|d| d.id.as_str()).collect()
 }
 

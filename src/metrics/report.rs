@@ -64,11 +64,39 @@ pub struct DealView {
     pub written: Written,
 }
 
+/// A deal view shared by every section it appears in. Serialized for a template it is handed
+/// over as an object (see `render::object`) that converts only the fields the template reads;
+/// serialized for JSON it is the plain struct.
+#[derive(Debug, Clone)]
+pub struct SharedDeal(Arc<DealView>);
+
+impl std::ops::Deref for SharedDeal {
+    type Target = DealView;
+
+    fn deref(&self) -> &DealView {
+        &self.0
+    }
+}
+
+impl Serialize for SharedDeal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            minijinja::Value::from_dyn_object(Arc::clone(&self.0)).serialize(serializer)
+        } else {
+            self.0.serialize(serializer)
+        }
+    }
+}
+
 /// The deal's own words, serialized from the record itself.
 #[derive(Debug, Clone)]
 pub struct Written(Arc<Deal>);
 
 impl Written {
+    pub fn deal(&self) -> &Deal {
+        &self.0
+    }
+
     pub fn log(&self) -> &[LogEntry] {
         &self.0.record.body.log
     }
@@ -154,7 +182,7 @@ pub struct Pipeline {
     pub open: Totals,
     pub by_stage: Vec<StageTotals>,
     /// Every open deal, by close date then id.
-    pub deals: Vec<DealView>,
+    pub deals: Vec<SharedDeal>,
     pub conversion: Conversion,
     /// Deals (open, or closed in the period) left out of the totals: their currency has no rate.
     pub excluded: Vec<String>,
@@ -173,7 +201,7 @@ pub struct TaskView {
 /// A deal in the "needs help" and "asks" sections, with its log since the last review.
 #[derive(Debug, Clone, Serialize)]
 pub struct DealSynopsis {
-    pub deal: DealView,
+    pub deal: SharedDeal,
     /// The at-risk flags, in plain words.
     pub reasons: Vec<&'static str>,
     pub log_since: Vec<LogEntry>,
@@ -184,7 +212,7 @@ pub struct DealSynopsis {
 /// Seed 002's questions for one open deal; `gaps` lists the unanswered ones.
 #[derive(Debug, Clone, Serialize)]
 pub struct Review {
-    pub deal: DealView,
+    pub deal: SharedDeal,
     pub decision_maker_engaged: Option<bool>,
     pub roi_accepted: Option<bool>,
     pub next_step: Option<String>,
@@ -197,9 +225,9 @@ pub struct Review {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Changes {
-    pub new: Vec<DealView>,
-    pub won: Vec<DealView>,
-    pub lost: Vec<DealView>,
+    pub new: Vec<SharedDeal>,
+    pub won: Vec<SharedDeal>,
+    pub lost: Vec<SharedDeal>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -210,7 +238,7 @@ pub struct Commitments {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Added {
-    pub deals: Vec<DealView>,
+    pub deals: Vec<SharedDeal>,
     pub totals: Totals,
 }
 
@@ -339,7 +367,7 @@ fn deal_views(
     config: &Config,
     options: &ReportOptions,
     history: Option<&History>,
-) -> Vec<DealView> {
+) -> Vec<SharedDeal> {
     let trends = trends(history, config, options);
     let mut all: Vec<DealView> = index
         .deals
@@ -347,7 +375,7 @@ fn deal_views(
         .map(|deal| deal_view(deal, index, config, options, trends.get(&deal.record.id)))
         .collect();
     by_close_date(&mut all);
-    all
+    all.into_iter().map(|d| SharedDeal(Arc::new(d))).collect()
 }
 
 pub fn pipeline(
@@ -359,10 +387,10 @@ pub fn pipeline(
     summarize(deal_views(index, config, options, history), config, options)
 }
 
-fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pipeline {
-    let (open, closed): (Vec<DealView>, Vec<DealView>) = all.into_iter().partition(|d| d.open);
+fn summarize(all: Vec<SharedDeal>, config: &Config, options: &ReportOptions) -> Pipeline {
+    let (open, closed): (Vec<SharedDeal>, Vec<SharedDeal>) = all.into_iter().partition(|d| d.open);
 
-    let sum_in_period = |deals: &[DealView], pick: &dyn Fn(&DealView) -> bool| -> Num {
+    let sum_in_period = |deals: &[SharedDeal], pick: &dyn Fn(&DealView) -> bool| -> Num {
         deals
             .iter()
             .filter(|d| d.in_period && pick(d))
@@ -440,7 +468,7 @@ fn summarize(all: Vec<DealView>, config: &Config, options: &ReportOptions) -> Pi
 
 /// The four fiscal quarters ending with the one holding `as_of`, up to `as_of`.
 fn conversion(
-    closed: &[DealView],
+    closed: &[SharedDeal],
     config: &Config,
     options: &ReportOptions,
     gap: Option<Num>,
@@ -450,6 +478,7 @@ fn conversion(
     let to = options.as_of;
     let window: Vec<&DealView> = closed
         .iter()
+        .map(|d| &**d)
         .filter(|d| d.close_date.is_some_and(|c| from <= c && c <= to))
         .collect();
     let won: Vec<&&DealView> = window.iter().filter(|d| d.won).collect();
@@ -515,7 +544,7 @@ pub fn prep(
             .cloned()
             .collect()
     };
-    let synopsis = |deal: &DealView| DealSynopsis {
+    let synopsis = |deal: &SharedDeal| DealSynopsis {
         deal: deal.clone(),
         reasons: deal
             .flags
@@ -541,7 +570,7 @@ pub fn prep(
     let reviews = pipeline.deals.iter().map(|d| review(d, as_of)).collect();
 
     let closed_since = |d: &DealView| d.close_date.is_some_and(|c| since <= c && c <= as_of);
-    let new: Vec<DealView> = all
+    let new: Vec<SharedDeal> = all
         .iter()
         .filter(|d| d.created.is_some_and(|c| since <= c && c <= as_of))
         .cloned()
@@ -559,7 +588,7 @@ pub fn prep(
             .collect(),
         new: new.clone(),
     };
-    let added_deals: Vec<DealView> = new.into_iter().filter(|d| d.open).collect();
+    let added_deals: Vec<SharedDeal> = new.into_iter().filter(|d| d.open).collect();
     let mut added_totals = Totals::default();
     added_deals.iter().for_each(|d| added_totals.add(d));
 
@@ -597,7 +626,7 @@ fn history_view(
     }
 }
 
-fn review(deal: &DealView, as_of: NaiveDate) -> Review {
+fn review(deal: &SharedDeal, as_of: NaiveDate) -> Review {
     let buying_signals = deal
         .written
         .field("buying_signals")

@@ -3,6 +3,7 @@
 
 pub mod audience;
 pub mod filters;
+mod object;
 pub mod rows;
 pub mod table;
 pub mod templates;
