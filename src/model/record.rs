@@ -1,11 +1,11 @@
 //! Deals, contacts and accounts: plain typed data, plus every front-matter field as written.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::Fields;
 use crate::diagnostic::Pos;
 
 /// A front-matter value, as JSON so templates and `--format json` see exactly what the rep wrote.
@@ -134,10 +134,7 @@ pub struct Record {
     /// Relative to the vault root, with `/` separators.
     pub path: PathBuf,
     /// Every front-matter field under dealbook's names, including ones dealbook does not know.
-    pub fields: BTreeMap<String, Value>,
-    /// Where each field's value starts in the file.
-    #[serde(skip)]
-    pub positions: BTreeMap<String, Pos>,
+    pub fields: Fields,
     pub body: Body,
     pub private: bool,
     pub tags: Vec<String>,
@@ -150,7 +147,7 @@ impl Record {
     }
 
     pub fn pos(&self, field: &str) -> Pos {
-        self.positions.get(field).copied().unwrap_or(Pos::START)
+        self.fields.pos(field).unwrap_or(Pos::START)
     }
 
     pub fn text(&self, field: &str) -> Option<&str> {

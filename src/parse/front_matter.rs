@@ -53,7 +53,7 @@ pub fn split(text: &str) -> FrontMatter<'_> {
 
 /// Where each top-level key's value starts, in file coordinates. Block-style YAML puts
 /// top-level keys at column 1, so a line scan finds them without a YAML parser's help.
-pub fn key_positions(yaml: &str, yaml_line: usize) -> BTreeMap<String, Pos> {
+pub fn key_positions(yaml: &str, yaml_line: usize) -> BTreeMap<&str, Pos> {
     let mut positions = BTreeMap::new();
     for (n, line) in yaml.lines().enumerate() {
         let Some((key, rest)) = top_level_key(line) else {
@@ -66,7 +66,7 @@ pub fn key_positions(yaml: &str, yaml_line: usize) -> BTreeMap<String, Pos> {
             line[..value_offset].chars().count() + 1
         };
         positions
-            .entry(key.to_string())
+            .entry(key)
             .or_insert(Pos::new(yaml_line + n, column));
     }
     positions

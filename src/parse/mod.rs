@@ -102,14 +102,13 @@ pub fn parse_file(
         ));
         return parsed;
     }
-    let mut positions = front_matter::key_positions(split.yaml, split.yaml_line);
-    let (fields, renamed) = record::map_fields(entries, &mut positions, kind, config);
+    let positions = front_matter::key_positions(split.yaml, split.yaml_line);
+    let (fields, renamed) = record::map_fields(entries, &positions, kind, config);
     let parts = record::Parts {
         kind,
         id: record_id(path),
         path: path.to_path_buf(),
         fields,
-        positions,
         renamed,
         body: body::parse(split.body, split.body_line),
     };

@@ -8,18 +8,17 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{
-    known_fields, Account, AnyRecord, Body, Config, Contact, Deal, ForecastCategory, Kind, Link,
-    Record, Value,
+    known_fields, Account, AnyRecord, Body, Config, Contact, Deal, Fields, ForecastCategory, Kind,
+    Link, Record, Value,
 };
 use crate::parse::body::parse_date;
 
 /// Reads typed fields off a record's front matter, collecting a diagnostic for each bad value.
 /// A bad value is reported once and then treated as absent.
 struct Reader<'a> {
-    fields: &'a BTreeMap<String, Value>,
+    fields: &'a Fields,
     /// dealbook's name → the name this file uses, for fields the config's `fields:` renamed.
     renamed: &'a BTreeMap<String, String>,
-    positions: &'a BTreeMap<String, Pos>,
     path: &'a Path,
     diagnostics: &'a mut Vec<Diagnostic>,
 }
@@ -30,7 +29,7 @@ impl Reader<'_> {
         if let Some(theirs) = self.renamed.get(key) {
             message = message.replace(&format!("`{key}`"), &format!("`{theirs}`"));
         }
-        let pos = self.positions.get(key).copied().unwrap_or(Pos::START);
+        let pos = self.fields.pos(key).unwrap_or(Pos::START);
         self.diagnostics
             .push(Diagnostic::new(self.path, pos, code, message));
     }
@@ -179,28 +178,28 @@ fn describe(value: &Value) -> String {
 /// take a contact's name away).
 pub fn map_fields(
     entries: Vec<(String, Value)>,
-    positions: &mut BTreeMap<String, Pos>,
+    positions: &BTreeMap<&str, Pos>,
     kind: Kind,
     config: &Config,
-) -> (BTreeMap<String, Value>, BTreeMap<String, String>) {
-    let mut fields: BTreeMap<String, Value> = entries.into_iter().collect();
+) -> (Fields, BTreeMap<String, String>) {
+    let mut fields = Fields::new(entries.into_iter().map(|(name, value)| {
+        let pos = positions.get(name.as_str()).copied().unwrap_or(Pos::START);
+        (name, value, pos)
+    }));
     let mut renamed = BTreeMap::new();
     for (ours, theirs) in &config.fields {
         if fields.contains_key(ours) {
             continue;
         }
         let native = known_fields(kind).contains(&theirs.as_str());
-        let value = if native {
-            fields.get(theirs).cloned()
+        let field = if native {
+            fields.field(theirs).cloned()
         } else {
             fields.remove(theirs)
         };
-        if let Some(value) = value {
-            fields.insert(ours.clone(), value);
+        if let Some(field) = field {
+            fields.insert(ours.clone(), field.value, field.pos);
             renamed.insert(ours.clone(), theirs.clone());
-            if let Some(pos) = positions.get(theirs).copied() {
-                positions.insert(ours.clone(), pos);
-            }
         }
     }
     (fields, renamed)
@@ -210,8 +209,7 @@ pub struct Parts {
     pub kind: Kind,
     pub id: String,
     pub path: std::path::PathBuf,
-    pub fields: BTreeMap<String, Value>,
-    pub positions: BTreeMap<String, Pos>,
+    pub fields: Fields,
     pub renamed: BTreeMap<String, String>,
     pub body: Body,
 }
@@ -228,26 +226,23 @@ pub fn build(
         id,
         path,
         fields,
-        positions,
         renamed,
         body,
     } = parts;
     let mut read = Reader {
         fields: &fields,
         renamed: &renamed,
-        positions: &positions,
         path: &path,
         diagnostics,
     };
     warn_near_misses(&mut read, kind, config);
     let private = read.boolean("private").unwrap_or(false);
     let tags = read.tags();
-    let record = |fields: BTreeMap<String, Value>, positions, body| Record {
+    let record = |fields: Fields, body| Record {
         kind,
         id: id.clone(),
         path: path.clone(),
         fields,
-        positions,
         body,
         private,
         tags: tags.clone(),
@@ -283,7 +278,7 @@ pub fn build(
                 champion: read.link("champion"),
                 created: read.date("created"),
                 // The reader's last use is above, so the fields move rather than copy.
-                record: record(fields, positions, body),
+                record: record(fields, body),
             };
             stage.map(|_| AnyRecord::Deal(Arc::new(deal)))
         }
@@ -302,7 +297,7 @@ pub fn build(
                 email,
                 phone,
                 last_contact,
-                record: record(fields, positions, body),
+                record: record(fields, body),
             })))
         }
         Kind::Account => {
@@ -314,7 +309,7 @@ pub fn build(
                 name,
                 industry,
                 website,
-                record: record(fields, positions, body),
+                record: record(fields, body),
             })))
         }
     }
@@ -372,9 +367,9 @@ fn warn_near_misses(read: &mut Reader<'_>, kind: Kind, config: &Config) {
     let known = known_fields(kind);
     let unknown: Vec<String> = read
         .fields
-        .keys()
-        .filter(|key| !known.contains(&key.as_str()) && !config.private_fields.contains(key))
-        .cloned()
+        .names()
+        .filter(|key| !known.contains(key) && !config.private_fields.iter().any(|f| f == key))
+        .map(str::to_string)
         .collect();
     for key in unknown {
         let near = known

@@ -90,7 +90,6 @@ pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -
 fn redact_record(record: &mut Record, config: &Config) {
     for field in &config.private_fields {
         record.fields.remove(field);
-        record.positions.remove(field);
     }
     if config.private_fields.iter().any(|f| f == "tags") {
         record.tags.clear();

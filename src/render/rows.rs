@@ -23,7 +23,7 @@ fn base(record: &Record) -> Row {
     let mut row: Row = record
         .fields
         .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
+        .map(|f| (f.name.to_string(), f.value.clone()))
         .collect();
     row.insert("id".into(), json!(record.id));
     row.insert("path".into(), json!(record.path_text()));
