@@ -160,7 +160,7 @@ fn a_few_aliases_are_still_fine() {
     let text = format!("{FRONT}base: &base [a, b]\ncopy: *base\n---\n");
     let parsed = parse_deal("aliases", text.into_bytes());
     assert_eq!(codes(&parsed), []);
-    assert_eq!(deal(&parsed).record.fields["copy"][1], "b");
+    assert_eq!(deal(&parsed).record.fields.get("copy").unwrap()[1], "b");
 }
 
 #[test]

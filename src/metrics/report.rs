@@ -104,10 +104,6 @@ impl Written {
     pub fn tasks(&self) -> &[Task] {
         &self.0.record.body.tasks
     }
-
-    pub fn field(&self, name: &str) -> Option<&serde_json::Value> {
-        self.0.record.fields.get(name)
-    }
 }
 
 impl Serialize for Written {
@@ -629,10 +625,9 @@ fn history_view(
 fn review(deal: &SharedDeal, as_of: NaiveDate) -> Review {
     let buying_signals = deal
         .written
-        .field("buying_signals")
-        .and_then(|v| v.as_str())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+        .deal()
+        .record
+        .text("buying_signals")
         .map(str::to_string);
     let who_what_when: Vec<Task> = deal
         .written

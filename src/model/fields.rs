@@ -1,114 +1,213 @@
 //! A record's front-matter fields: each value as written, under dealbook's name, with where it
-//! starts in the file. A short list sorted by name: a record has a dozen fields, and a map (or
-//! two, for values and positions) per record costs several times the file's own size.
+//! starts in the file. Stored compactly, because a vault of tens of thousands of records keeps
+//! them all in memory: the text of every string value sits end to end in one buffer per record,
+//! dealbook's own field names are a number, and a field is 40 bytes. Values are rebuilt when
+//! asked for.
 
-use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::record::{known_fields, Kind, Value};
 use crate::diagnostic::Pos;
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    /// dealbook's own names are shared, not allocated per record.
-    pub name: Cow<'static, str>,
-    pub value: Value,
-    pub pos: Pos,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Fields {
+    /// String values and the names dealbook does not know, end to end.
+    text: Box<str>,
+    /// Sorted by name.
+    fields: Box<[Field]>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(Vec<Field>);
+#[derive(Debug, Clone, PartialEq)]
+struct Field {
+    name: Name,
+    value: Slot,
+    line: u32,
+    column: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Name {
+    /// An index into `known_names()`.
+    Known(u8),
+    Own(Span),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Slot {
+    Null,
+    Bool(bool),
+    Number(serde_json::Number),
+    Str(Span),
+    /// Lists and mappings, rare enough to keep as they are.
+    Other(Box<Value>),
+}
+
+/// A range of `Fields::text`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// Every kind's own field names, each once.
+fn known_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let mut names: Vec<&str> = Vec::new();
+        for name in Kind::ALL.iter().flat_map(|kind| known_fields(*kind)) {
+            if !names.contains(name) {
+                names.push(name);
+            }
+        }
+        names
+    })
+}
 
 impl Fields {
     /// Fields from `(name, value, where)` entries; the first of a repeated name wins.
     pub fn new(entries: impl IntoIterator<Item = (String, Value, Pos)>) -> Fields {
-        let mut fields: Vec<Field> = entries
+        let mut entries: Vec<(String, Value, Pos)> = entries.into_iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.dedup_by(|later, first| later.0 == first.0);
+        let mut text = String::new();
+        let mut keep = |s: &str| {
+            let span = Span {
+                start: u32::try_from(text.len()).unwrap_or(u32::MAX),
+                len: u32::try_from(s.len()).unwrap_or(u32::MAX),
+            };
+            text.push_str(s);
+            span
+        };
+        let fields = entries
             .into_iter()
             .map(|(name, value, pos)| Field {
-                name: shared_name(name),
-                value,
-                pos,
+                name: match known_names().iter().position(|known| *known == name) {
+                    Some(i) => Name::Known(i as u8),
+                    None => Name::Own(keep(&name)),
+                },
+                value: match value {
+                    Value::Null => Slot::Null,
+                    Value::Bool(b) => Slot::Bool(b),
+                    Value::Number(n) => Slot::Number(n),
+                    Value::String(s) => Slot::Str(keep(&s)),
+                    other => Slot::Other(Box::new(other)),
+                },
+                line: u32::try_from(pos.line).unwrap_or(u32::MAX),
+                column: u32::try_from(pos.column).unwrap_or(u32::MAX),
             })
             .collect();
-        fields.sort_by(|a, b| a.name.cmp(&b.name));
-        fields.dedup_by(|later, first| later.name == first.name);
-        Fields(fields)
+        Fields {
+            text: text.into_boxed_str(),
+            fields,
+        }
     }
 
-    fn find(&self, name: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|f| (*f.name).cmp(name))
+    fn text(&self, span: Span) -> &str {
+        let start = span.start as usize;
+        &self.text[start..start + span.len as usize]
     }
 
-    pub fn field(&self, name: &str) -> Option<&Field> {
-        self.find(name).ok().map(|i| &self.0[i])
+    fn name(&self, field: &Field) -> &str {
+        match field.name {
+            Name::Known(i) => known_names()[usize::from(i)],
+            Name::Own(span) => self.text(span),
+        }
     }
 
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.field(name).map(|f| &f.value)
+    fn value(&self, field: &Field) -> Value {
+        match &field.value {
+            Slot::Null => Value::Null,
+            Slot::Bool(b) => Value::Bool(*b),
+            Slot::Number(n) => Value::Number(n.clone()),
+            Slot::Str(span) => Value::String(self.text(*span).to_string()),
+            Slot::Other(value) => (**value).clone(),
+        }
+    }
+
+    fn find(&self, name: &str) -> Option<&Field> {
+        self.fields
+            .binary_search_by(|f| self.name(f).cmp(name))
+            .ok()
+            .map(|i| &self.fields[i])
+    }
+
+    pub fn get(&self, name: &str) -> Option<Value> {
+        self.find(name).map(|f| self.value(f))
+    }
+
+    /// A string value, without copying it.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.find(name)?.value {
+            Slot::Str(span) => Some(self.text(span)),
+            _ => None,
+        }
     }
 
     pub fn pos(&self, name: &str) -> Option<Pos> {
-        self.field(name).map(|f| f.pos)
+        self.find(name)
+            .map(|f| Pos::new(f.line as usize, f.column as usize))
     }
 
     pub fn contains_key(&self, name: &str) -> bool {
-        self.find(name).is_ok()
+        self.find(name).is_some()
+    }
+
+    /// Every field as `(name, value, where)`, by name.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, Value, Pos)> {
+        self.fields.iter().map(|f| {
+            (
+                self.name(f),
+                self.value(f),
+                Pos::new(f.line as usize, f.column as usize),
+            )
+        })
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.fields.iter().map(|f| self.name(f))
     }
 
     /// Sets a field, replacing one of the same name.
     pub fn insert(&mut self, name: String, value: Value, pos: Pos) {
-        let field = Field {
-            name: shared_name(name),
-            value,
-            pos,
-        };
-        match self.find(&field.name) {
-            Ok(i) => self.0[i] = field,
-            Err(i) => self.0.insert(i, field),
-        }
+        let others: Vec<_> = self
+            .owned_entries()
+            .filter(|(n, _, _)| *n != name)
+            .collect();
+        *self = Fields::new(std::iter::once((name, value, pos)).chain(others));
     }
 
-    pub fn remove(&mut self, name: &str) -> Option<Field> {
-        self.find(name).ok().map(|i| self.0.remove(i))
+    /// Takes a field out, returning its value and where it was.
+    pub fn remove(&mut self, name: &str) -> Option<(Value, Pos)> {
+        let taken = self.get(name).zip(self.pos(name))?;
+        let others: Vec<_> = self.owned_entries().filter(|(n, _, _)| n != name).collect();
+        *self = Fields::new(others);
+        Some(taken)
     }
 
-    /// By name.
-    pub fn iter(&self) -> impl Iterator<Item = &Field> {
-        self.0.iter()
-    }
-
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.0.iter().map(|f| &*f.name)
-    }
-}
-
-impl std::ops::Index<&str> for Fields {
-    type Output = Value;
-
-    fn index(&self, name: &str) -> &Value {
-        self.get(name)
-            .unwrap_or_else(|| panic!("no field named {name:?}"))
+    fn owned_entries(&self) -> impl Iterator<Item = (String, Value, Pos)> + '_ {
+        self.entries()
+            .map(|(name, value, pos)| (name.to_string(), value, pos))
     }
 }
 
 /// As a map of name to value, like the front matter it came from.
 impl Serialize for Fields {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for field in &self.0 {
-            map.serialize_entry(&*field.name, &field.value)?;
+        let mut map = serializer.serialize_map(Some(self.fields.len()))?;
+        for field in self.fields.iter() {
+            let name = self.name(field);
+            match &field.value {
+                Slot::Null => map.serialize_entry(name, &())?,
+                Slot::Bool(b) => map.serialize_entry(name, b)?,
+                Slot::Number(n) => map.serialize_entry(name, n)?,
+                Slot::Str(span) => map.serialize_entry(name, self.text(*span))?,
+                Slot::Other(value) => map.serialize_entry(name, value)?,
+            }
         }
         map.end()
     }
-}
-
-fn shared_name(name: String) -> Cow<'static, str> {
-    Kind::ALL
-        .iter()
-        .flat_map(|kind| known_fields(*kind))
-        .find(|known| **known == name)
-        .map_or(Cow::Owned(name), |known| Cow::Borrowed(*known))
 }
 
 #[cfg(test)]
@@ -119,6 +218,10 @@ mod tests {
         Pos::new(line, 1)
     }
 
+    fn names(fields: &Fields) -> Vec<&str> {
+        fields.names().collect()
+    }
+
     #[test]
     fn sorted_by_name_first_of_a_repeated_name_wins() {
         let fields = Fields::new([
@@ -126,10 +229,47 @@ mod tests {
             ("amount".to_string(), Value::from(5), at(3)),
             ("stage".to_string(), Value::from("won"), at(4)),
         ]);
-        assert_eq!(fields.names().collect::<Vec<_>>(), ["amount", "stage"]);
-        assert_eq!(fields["stage"], "demo");
+        assert_eq!(names(&fields), ["amount", "stage"]);
+        assert_eq!(fields.get("stage"), Some(Value::from("demo")));
+        assert_eq!(fields.str("stage"), Some("demo"));
+        assert_eq!(fields.str("amount"), None);
         assert_eq!(fields.pos("stage"), Some(at(2)));
         assert_eq!(fields.get("title"), None);
+    }
+
+    #[test]
+    fn every_kind_of_value_comes_back_as_written() {
+        let values = [
+            Value::Null,
+            Value::from(true),
+            Value::from(-3),
+            Value::from(48000.5),
+            Value::from(""),
+            Value::from("Acme — renewal ✓"),
+            serde_json::json!(["a", ["b"]]),
+            serde_json::json!({"nested": {"x": 1}}),
+        ];
+        let fields = Fields::new(
+            values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("own_{i}"), v.clone(), Pos::new(i + 1, i + 2))),
+        );
+        for (i, value) in values.iter().enumerate() {
+            let name = format!("own_{i}");
+            assert_eq!(fields.get(&name).as_ref(), Some(value));
+            assert_eq!(fields.pos(&name), Some(Pos::new(i + 1, i + 2)));
+        }
+        assert_eq!(
+            serde_json::to_value(&fields).unwrap(),
+            serde_json::Value::Object(
+                values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (format!("own_{i}"), v.clone()))
+                    .collect()
+            )
+        );
     }
 
     #[test]
@@ -138,30 +278,26 @@ mod tests {
         fields.insert("amount".into(), Value::from(1), at(3));
         fields.insert("stage".into(), Value::from("proposal"), at(5));
         fields.insert("zeta".into(), Value::Null, at(6));
-        assert_eq!(
-            fields.names().collect::<Vec<_>>(),
-            ["amount", "stage", "zeta"]
-        );
-        assert_eq!(fields["stage"], "proposal");
-        assert_eq!(fields.remove("amount").map(|f| f.pos), Some(at(3)));
+        assert_eq!(names(&fields), ["amount", "stage", "zeta"]);
+        assert_eq!(fields.str("stage"), Some("proposal"));
+        assert_eq!(fields.pos("stage"), Some(at(5)));
+        assert_eq!(fields.remove("amount"), Some((Value::from(1), at(3))));
         assert!(!fields.contains_key("amount"));
         assert_eq!(fields.remove("amount"), None);
+        assert_eq!(names(&fields), ["stage", "zeta"]);
     }
 
     #[test]
-    fn known_names_are_shared_and_serialize_as_a_map() {
+    fn known_and_own_names_both_sort_and_serialize_as_a_map() {
         let fields = Fields::new([
             ("title".to_string(), Value::from("Acme"), at(2)),
             ("my_own".to_string(), Value::from(true), at(3)),
+            ("account".to_string(), Value::from("acme"), at(4)),
         ]);
-        let names: Vec<bool> = fields
-            .iter()
-            .map(|f| matches!(f.name, Cow::Borrowed(_)))
-            .collect();
-        assert_eq!(names, [false, true]);
+        assert_eq!(names(&fields), ["account", "my_own", "title"]);
         assert_eq!(
             serde_json::to_string(&fields).unwrap(),
-            r#"{"my_own":true,"title":"Acme"}"#
+            r#"{"account":"acme","my_own":true,"title":"Acme"}"#
         );
     }
 }

@@ -152,8 +152,7 @@ impl Record {
 
     pub fn text(&self, field: &str) -> Option<&str> {
         self.fields
-            .get(field)
-            .and_then(Value::as_str)
+            .str(field)
             .map(str::trim)
             .filter(|s| !s.is_empty())
     }

@@ -206,7 +206,7 @@ mod tests {
         assert_eq!(deal.close_date, "2026-12-15".parse().ok());
         assert_eq!(deal.next_step.as_deref(), Some("Send pricing"));
         assert_eq!(deal.dm_engaged, Some(true));
-        assert_eq!(deal.record.fields["custom"], 7);
+        assert_eq!(deal.record.fields.get("custom"), Some(7.into()));
         assert_eq!(deal.record.body.log[0].line, 12);
         assert_eq!(deal.currency, "USD");
     }

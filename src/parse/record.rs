@@ -34,7 +34,7 @@ impl Reader<'_> {
             .push(Diagnostic::new(self.path, pos, code, message));
     }
 
-    fn get(&self, key: &str) -> Option<&Value> {
+    fn get(&self, key: &str) -> Option<Value> {
         self.fields.get(key).filter(|v| !v.is_null())
     }
 
@@ -44,7 +44,7 @@ impl Reader<'_> {
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             other => {
-                let found = describe(other);
+                let found = describe(&other);
                 self.report(
                     key,
                     Code::WrongType,
@@ -57,7 +57,7 @@ impl Reader<'_> {
 
     fn date(&mut self, key: &str) -> Option<NaiveDate> {
         let value = self.get(key)?;
-        let written = match value {
+        let written = match &value {
             Value::String(s) => s.trim().to_string(),
             other => other.to_string(),
         };
@@ -79,14 +79,14 @@ impl Reader<'_> {
 
     fn number(&mut self, key: &str, rule: &str) -> Option<f64> {
         let value = self.get(key)?;
-        let number = match value {
+        let number = match &value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) if s.trim().is_empty() => return None,
             Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
             _ => None,
         };
         if number.is_none() {
-            let found = describe(value);
+            let found = describe(&value);
             self.report(
                 key,
                 Code::WrongType,
@@ -98,7 +98,7 @@ impl Reader<'_> {
 
     fn boolean(&mut self, key: &str) -> Option<bool> {
         let value = self.get(key)?;
-        let flag = match value {
+        let flag = match &value {
             Value::Bool(b) => Some(*b),
             Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
                 "true" | "yes" | "y" => Some(true),
@@ -109,7 +109,7 @@ impl Reader<'_> {
             _ => None,
         };
         if flag.is_none() {
-            let found = describe(value);
+            let found = describe(&value);
             self.report(
                 key,
                 Code::WrongType,
@@ -150,7 +150,7 @@ impl Reader<'_> {
                 .filter(|t| !t.is_empty())
                 .collect(),
             Some(other) => {
-                let found = describe(other);
+                let found = describe(&other);
                 self.report(
                     "tags",
                     Code::WrongType,
@@ -193,12 +193,12 @@ pub fn map_fields(
         }
         let native = known_fields(kind).contains(&theirs.as_str());
         let field = if native {
-            fields.field(theirs).cloned()
+            fields.get(theirs).zip(fields.pos(theirs))
         } else {
             fields.remove(theirs)
         };
-        if let Some(field) = field {
-            fields.insert(ours.clone(), field.value, field.pos);
+        if let Some((value, pos)) = field {
+            fields.insert(ours.clone(), value, pos);
             renamed.insert(ours.clone(), theirs.clone());
         }
     }

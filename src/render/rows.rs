@@ -22,8 +22,8 @@ pub type Row = Map<String, Value>;
 fn base(record: &Record) -> Row {
     let mut row: Row = record
         .fields
-        .iter()
-        .map(|f| (f.name.to_string(), f.value.clone()))
+        .entries()
+        .map(|(name, value, _)| (name.to_string(), value))
         .collect();
     row.insert("id".into(), json!(record.id));
     row.insert("path".into(), json!(record.path_text()));
