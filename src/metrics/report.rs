@@ -346,17 +346,6 @@ pub fn deal_view(
     }
 }
 
-/// By close date (undated last), then id.
-fn by_close_date(deals: &mut [DealView]) {
-    deals.sort_by(|a, b| {
-        (a.close_date.is_none(), a.close_date, &a.id).cmp(&(
-            b.close_date.is_none(),
-            b.close_date,
-            &b.id,
-        ))
-    });
-}
-
 /// Every deal as the reports see it, by close date then id.
 fn deal_views(
     index: &Index,
@@ -365,13 +354,16 @@ fn deal_views(
     history: Option<&History>,
 ) -> Vec<SharedDeal> {
     let trends = trends(history, config, options);
-    let mut all: Vec<DealView> = index
-        .deals
-        .iter()
-        .map(|deal| deal_view(deal, index, config, options, trends.get(&deal.record.id)))
-        .collect();
-    by_close_date(&mut all);
-    all.into_iter().map(|d| SharedDeal(Arc::new(d))).collect()
+    let mut deals: Vec<&Arc<Deal>> = index.deals.iter().collect();
+    // By close date (undated last), then id.
+    deals.sort_by_key(|d| (d.close_date.is_none(), d.close_date, &d.record.id));
+    deals
+        .into_iter()
+        .map(|deal| {
+            let view = deal_view(deal, index, config, options, trends.get(&deal.record.id));
+            SharedDeal(Arc::new(view))
+        })
+        .collect()
 }
 
 pub fn pipeline(

@@ -101,8 +101,6 @@ pub struct Body {
     pub tasks: Vec<Task>,
     /// Sections under a heading named `Private`, hidden from the manager.
     pub private_sections: Vec<Section>,
-    /// `[[wikilinks]]` in the text.
-    pub links: Vec<Link>,
     /// Whether the log is written newest first (the default when unsure).
     pub log_newest_first: bool,
 }

@@ -1,9 +1,9 @@
-//! The Markdown body: log entries, tasks, private sections and wikilinks.
+//! The Markdown body: log entries, tasks and private sections.
 
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
-use crate::model::{Body, Link, LogEntry, Section, Task};
+use crate::model::{Body, LogEntry, Section, Task};
 
 struct Heading {
     level: HeadingLevel,
@@ -66,10 +66,7 @@ fn with_pulldown(text: &str) -> (Vec<Heading>, Vec<Item>) {
 fn body_of(text: &str, first_line: usize, headings: Vec<Heading>, items: Vec<Item>) -> Body {
     let private_sections = private_sections(&headings, text.len());
     let lines = LineIndex::new(text, first_line);
-    let mut body = Body {
-        links: wikilinks(text),
-        ..Body::default()
-    };
+    let mut body = Body { ..Body::default() };
     for item in items {
         let private = in_section(&private_sections, item.start);
         let line = lines.line(item.start);
@@ -215,21 +212,6 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
         return None;
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn wikilinks(text: &str) -> Vec<Link> {
-    let mut links = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("[[") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find("]]") else { break };
-        let inner = &after[..end];
-        if !inner.contains('\n') && !inner.trim().is_empty() {
-            links.push(Link::parse(&format!("[[{inner}]]")));
-        }
-        rest = &after[end + 2..];
-    }
-    links
 }
 
 /// A fast path for the bodies nearly every file has: ATX headings, `-`/`*`/`+` list items and
@@ -424,16 +406,6 @@ mod tests {
         assert!(!public.contains("Still private"));
         assert!(public.contains("public again"));
         assert!(public.contains("## Notes"));
-    }
-
-    #[test]
-    fn finds_wikilinks() {
-        let body = parse(
-            "See [[Jane Doe]] and [[companies/acme|Acme]], not [[ ]].",
-            1,
-        );
-        let targets: Vec<&str> = body.links.iter().map(|l| l.target.as_str()).collect();
-        assert_eq!(targets, ["Jane Doe", "acme"]);
     }
 
     #[test]

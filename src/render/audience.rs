@@ -99,5 +99,4 @@ fn redact_record(record: &mut Record, config: &Config) {
     body.private_sections.clear();
     body.log.retain(|entry| !entry.private);
     body.tasks.retain(|task| !task.private);
-    body.links.clear();
 }
