@@ -88,6 +88,9 @@ fn body_of(text: &str, first_line: usize, headings: Vec<Heading>, items: Vec<Ite
         (Some(first), Some(last)) => first.date >= last.date,
         _ => true,
     };
+    // Kept for as long as the vault is loaded: no spare capacity.
+    body.log.shrink_to_fit();
+    body.tasks.shrink_to_fit();
     body.private_sections = private_sections;
     body.text = text.to_string();
     body
@@ -211,7 +214,13 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     if !shaped {
         return None;
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    let number = |digits: &[u8]| {
+        digits
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    let year = i32::try_from(number(&b[..4])).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7]), number(&b[8..]))
 }
 
 /// A fast path for the bodies nearly every file has: ATX headings, `-`/`*`/`+` list items and
@@ -535,6 +544,15 @@ mod tests {
         assert!(parse_date("2026-02-30").is_none());
         assert!(parse_date("2026-2-3").is_none());
         assert!(parse_date("12/15/2026").is_none());
-        assert!(parse_date("2026-12-15").is_some());
+        assert!(parse_date("2026-13-01").is_none());
+        assert!(parse_date("2026-00-10").is_none());
+        assert_eq!(
+            parse_date("2024-02-29"),
+            NaiveDate::from_ymd_opt(2024, 2, 29)
+        );
+        assert_eq!(
+            parse_date("2026-12-15"),
+            NaiveDate::from_ymd_opt(2026, 12, 15)
+        );
     }
 }

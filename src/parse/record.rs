@@ -374,7 +374,8 @@ fn warn_near_misses(read: &mut Reader<'_>, kind: Kind, config: &Config) {
     for key in unknown {
         let near = known
             .iter()
-            .filter(|k| k.len() > 3)
+            // The distance is at least the difference in length.
+            .filter(|k| k.len() > 3 && k.len().abs_diff(key.len()) <= 2)
             .map(|k| (strsim::damerau_levenshtein(&key, k), *k))
             .filter(|(distance, _)| *distance <= 2)
             .min();

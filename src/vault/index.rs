@@ -2,9 +2,11 @@
 //! Records are shared (`Arc`) with the parsed files they came from, so building an index, or
 //! rebuilding it after a change in watch mode, copies no record.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
 use crate::model::{Account, AnyRecord, Contact, Deal, Kind, Link, Record};
@@ -38,10 +40,14 @@ fn by_id<'a>(records: impl Iterator<Item = &'a Record>) -> HashMap<String, usize
 }
 
 fn by_name<'a>(records: impl Iterator<Item = (&'a Record, &'a str)>) -> HashMap<String, usize> {
-    let mut names = HashMap::new();
+    let mut names = HashMap::default();
     for (i, (record, name)) in records.enumerate() {
         for key in [record.id.as_str(), name] {
-            names.entry(key.trim().to_lowercase()).or_insert(i);
+            let key = key.trim().to_lowercase();
+            // An id written in lower case is found by id already.
+            if key != record.id {
+                names.entry(key).or_insert(i);
+            }
         }
     }
     names
@@ -75,7 +81,7 @@ impl Index {
     pub fn build(files: &BTreeMap<PathBuf, ParsedFile>) -> Index {
         let (mut deals, mut contacts, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
         let mut diagnostics = Vec::new();
-        let mut seen: HashMap<(Kind, &str), &PathBuf> = HashMap::new();
+        let mut seen: HashMap<(Kind, &str), &PathBuf> = HashMap::default();
         for (path, parsed) in files {
             diagnostics.extend(parsed.diagnostics.iter().cloned());
             let Some(record) = &parsed.record else {
@@ -167,27 +173,78 @@ impl Index {
             .map(|a| &**a)
     }
 
-    /// The account a link names: by id, else by id or name ignoring case.
+    /// The account a link names: by id, else by id ignoring case, else by name ignoring case.
     pub fn account_for(&self, link: &Option<Link>) -> Option<&Account> {
         let target = &link.as_ref()?.target;
         self.account(target).or_else(|| {
-            let i = self
-                .lookups
-                .account_names
-                .get(&target.trim().to_lowercase())?;
-            Some(&*self.accounts[*i])
+            let lower = target.trim().to_lowercase();
+            self.account(&lower).or_else(|| {
+                let i = self.lookups.account_names.get(&lower)?;
+                Some(&*self.accounts[*i])
+            })
         })
     }
 
-    /// The contact a link names: by id, else by id or name ignoring case.
+    /// The contact a link names: by id, else by id ignoring case, else by name ignoring case.
     pub fn contact_for(&self, link: &Option<Link>) -> Option<&Contact> {
         let target = &link.as_ref()?.target;
         self.contact(target).or_else(|| {
-            let i = self
-                .lookups
-                .contact_names
-                .get(&target.trim().to_lowercase())?;
-            Some(&*self.contacts[*i])
+            let lower = target.trim().to_lowercase();
+            self.contact(&lower).or_else(|| {
+                let i = self.lookups.contact_names.get(&lower)?;
+                Some(&*self.contacts[*i])
+            })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Config;
+    use crate::parse::parse_file;
+    use std::path::Path;
+
+    fn accounts(files: &[(&str, &str)]) -> Index {
+        let accounts = files
+            .iter()
+            .filter_map(|(path, text)| {
+                let parsed = parse_file(
+                    Path::new(path),
+                    text.as_bytes(),
+                    Some(Kind::Account),
+                    &Config::default(),
+                );
+                match parsed.record? {
+                    AnyRecord::Account(account) => Some(account),
+                    _ => None,
+                }
+            })
+            .collect();
+        Index::new(Vec::new(), Vec::new(), accounts, Vec::new())
+    }
+
+    fn found(index: &Index, raw: &str) -> Option<String> {
+        let link = Some(Link::parse(raw));
+        index.account_for(&link).map(|a| a.record.id.clone())
+    }
+
+    #[test]
+    fn links_find_by_id_then_id_or_name_ignoring_case() {
+        let index = accounts(&[
+            ("accounts/acme.md", "---\nname: Acme Corp\n---\n"),
+            ("accounts/globex.md", "---\nname: ACME\n---\n"),
+            ("accounts/Initech.md", "---\nname: Initech LLC\n---\n"),
+        ]);
+        assert_eq!(found(&index, "acme").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "[[Acme Corp]]").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "acme corp").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "Initech").as_deref(), Some("Initech"));
+        assert_eq!(found(&index, "initech").as_deref(), Some("Initech"));
+        assert_eq!(found(&index, "initech llc").as_deref(), Some("Initech"));
+        // An id, in any case, wins over another record's name.
+        assert_eq!(found(&index, "Acme").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "globex").as_deref(), Some("globex"));
+        assert_eq!(found(&index, "nobody"), None);
     }
 }
