@@ -40,11 +40,9 @@ impl Kind {
     }
 }
 
-/// A reference to another record: a plain id or a `[[wikilink]]`.
+/// A reference to another record, written as a plain id or a `[[wikilink]]`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Link {
-    /// As written.
-    pub raw: String,
     /// What it points at: the wikilink's target without folder, alias or heading.
     pub target: String,
 }
@@ -60,7 +58,6 @@ impl Link {
         let inner = inner.rsplit('/').next().unwrap_or(inner);
         let inner = inner.strip_suffix(".md").unwrap_or(inner);
         Link {
-            raw: trimmed.to_string(),
             target: inner.trim().to_string(),
         }
     }
