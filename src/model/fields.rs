@@ -38,7 +38,10 @@ enum Name {
 enum Slot {
     Null,
     Bool(bool),
-    Number(serde_json::Number),
+    // A JSON number's three shapes, kept apart so 48000 stays 48000 and 0.5 stays 0.5.
+    Unsigned(u64),
+    Signed(i64),
+    Float(f64),
     Str(Span),
     /// Lists and mappings, rare enough to keep as they are.
     Other(Box<Value>),
@@ -90,7 +93,12 @@ impl Fields {
                 value: match value {
                     Value::Null => Slot::Null,
                     Value::Bool(b) => Slot::Bool(b),
-                    Value::Number(n) => Slot::Number(n),
+                    Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+                        (Some(u), _, _) => Slot::Unsigned(u),
+                        (_, Some(i), _) => Slot::Signed(i),
+                        (_, _, Some(f)) => Slot::Float(f),
+                        _ => Slot::Other(Box::new(Value::Number(n))),
+                    },
                     Value::String(s) => Slot::Str(keep(&s)),
                     other => Slot::Other(Box::new(other)),
                 },
@@ -120,7 +128,9 @@ impl Fields {
         match &field.value {
             Slot::Null => Value::Null,
             Slot::Bool(b) => Value::Bool(*b),
-            Slot::Number(n) => Value::Number(n.clone()),
+            Slot::Unsigned(u) => Value::from(*u),
+            Slot::Signed(i) => Value::from(*i),
+            Slot::Float(f) => Value::from(*f),
             Slot::Str(span) => Value::String(self.text(*span).to_string()),
             Slot::Other(value) => (**value).clone(),
         }
@@ -201,7 +211,9 @@ impl Serialize for Fields {
             match &field.value {
                 Slot::Null => map.serialize_entry(name, &())?,
                 Slot::Bool(b) => map.serialize_entry(name, b)?,
-                Slot::Number(n) => map.serialize_entry(name, n)?,
+                Slot::Unsigned(u) => map.serialize_entry(name, u)?,
+                Slot::Signed(i) => map.serialize_entry(name, i)?,
+                Slot::Float(f) => map.serialize_entry(name, f)?,
                 Slot::Str(span) => map.serialize_entry(name, self.text(*span))?,
                 Slot::Other(value) => map.serialize_entry(name, value)?,
             }
@@ -213,6 +225,11 @@ impl Serialize for Fields {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_is_40_bytes() {
+        assert_eq!(std::mem::size_of::<Field>(), 40);
+    }
 
     fn at(line: usize) -> Pos {
         Pos::new(line, 1)
@@ -243,6 +260,9 @@ mod tests {
             Value::Null,
             Value::from(true),
             Value::from(-3),
+            Value::from(48000),
+            Value::from(u64::MAX),
+            Value::from(48000.0),
             Value::from(48000.5),
             Value::from(""),
             Value::from("Acme — renewal ✓"),
