@@ -64,21 +64,35 @@ pub struct DealView {
     pub written: Written,
 }
 
-/// A deal view shared by every section it appears in. Serialized for a template it is handed
-/// over as an object (see `render::object`) that converts only the fields the template reads;
-/// serialized for JSON it is the plain struct.
-#[derive(Debug, Clone)]
-pub struct SharedDeal(Arc<DealView>);
+/// A part of a report that is shared, not copied, by every section it appears in. Serialized
+/// for a template it is handed over as an object (see `render::object`) that converts only the
+/// fields the template reads; serialized for JSON it is the plain struct.
+#[derive(Debug)]
+pub struct Shared<T>(Arc<T>);
 
-impl std::ops::Deref for SharedDeal {
-    type Target = DealView;
+pub type SharedDeal = Shared<DealView>;
 
-    fn deref(&self) -> &DealView {
+impl<T> Shared<T> {
+    fn new(value: T) -> Shared<T> {
+        Shared(Arc::new(value))
+    }
+}
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
         &self.0
     }
 }
 
-impl Serialize for SharedDeal {
+impl<T: Serialize + minijinja::value::Object + 'static> Serialize for Shared<T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
             minijinja::Value::from_dyn_object(Arc::clone(&self.0)).serialize(serializer)
@@ -245,7 +259,7 @@ pub struct Prep {
     pub since: NaiveDate,
     pub changes: Changes,
     pub needs_help: Vec<DealSynopsis>,
-    pub reviews: Vec<Review>,
+    pub reviews: Vec<Shared<Review>>,
     pub asks: Vec<DealSynopsis>,
     pub commitments: Commitments,
     pub added: Added,
@@ -361,7 +375,7 @@ fn deal_views(
         .into_iter()
         .map(|deal| {
             let view = deal_view(deal, index, config, options, trends.get(&deal.record.id));
-            SharedDeal(Arc::new(view))
+            Shared::new(view)
         })
         .collect()
 }
@@ -555,7 +569,11 @@ pub fn prep(
         .filter(|d| !open_asks(d).is_empty())
         .map(synopsis)
         .collect();
-    let reviews = pipeline.deals.iter().map(|d| review(d, as_of)).collect();
+    let reviews = pipeline
+        .deals
+        .iter()
+        .map(|d| Shared::new(review(d, as_of)))
+        .collect();
 
     let closed_since = |d: &DealView| d.close_date.is_some_and(|c| since <= c && c <= as_of);
     let new: Vec<SharedDeal> = all

@@ -1,131 +1,150 @@
-//! Deal views reach templates as objects read field by field, not as copies: a report over
-//! ten thousand deals would otherwise convert every field of every deal (its log, tasks and
-//! body included) whether the template reads it or not.
+//! Deal views and reviews reach templates as objects read field by field, not as copies: a
+//! report over ten thousand deals would otherwise convert every field of every deal (its log,
+//! tasks and body included) whether the template reads it or not.
 
 use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Value};
 
-use crate::metrics::report::DealView;
+use crate::metrics::report::{DealView, Review};
 
-/// Lists the view's own fields once, for both the key list and the lookup.
-macro_rules! deal_fields {
-    ($($field:ident),* $(,)?) => {
-        /// Every key a template can read, in the order `--format json` writes them.
-        const KEYS: &[&str] = &[$(stringify!($field),)* "tags", "log", "tasks", "fields", "body"];
+/// Lists a type's fields once, for both the key list and the lookup. `rest` answers the
+/// `extra` keys, which are not fields of the type.
+macro_rules! template_object {
+    ($type:ty, [$($field:ident),* $(,)?], [$($extra:literal),*], $rest:expr) => {
+        impl Object for $type {
+            fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+                let key = key.as_str()?;
+                match key {
+                    $(stringify!($field) => Some(Value::from_serialize(&self.$field)),)*
+                    _ => $rest(&**self, key),
+                }
+            }
 
-        fn field(deal: &DealView, key: &str) -> Option<Value> {
-            let record = &deal.written.deal().record;
-            Some(match key {
-                $(stringify!($field) => Value::from_serialize(&deal.$field),)*
-                "tags" => Value::from_serialize(&record.tags),
-                "log" => Value::from_serialize(&record.body.log),
-                "tasks" => Value::from_serialize(&record.body.tasks),
-                "fields" => Value::from_serialize(&record.fields),
-                "body" => Value::from(record.body.text.as_str()),
-                _ => return None,
-            })
+            fn enumerate(self: &Arc<Self>) -> Enumerator {
+                Enumerator::Str(&[$(stringify!($field),)* $($extra),*])
+            }
         }
     };
 }
 
-deal_fields!(
-    id,
-    title,
-    path,
-    stage,
-    open,
-    won,
-    lost,
-    amount,
-    original_amount,
-    currency,
-    probability,
-    weighted,
-    forecast,
-    close_date,
-    in_period,
-    created,
-    account,
-    next_step,
-    next_step_date,
-    decision_maker,
-    dm_engaged,
-    roi_accepted,
-    champion,
-    last_activity,
-    days_since_activity,
-    push_count,
-    stage_regressions,
-    days_in_stage,
-    amount_change_since,
-    flags,
+template_object!(
+    DealView,
+    [
+        id,
+        title,
+        path,
+        stage,
+        open,
+        won,
+        lost,
+        amount,
+        original_amount,
+        currency,
+        probability,
+        weighted,
+        forecast,
+        close_date,
+        in_period,
+        created,
+        account,
+        next_step,
+        next_step_date,
+        decision_maker,
+        dm_engaged,
+        roi_accepted,
+        champion,
+        last_activity,
+        days_since_activity,
+        push_count,
+        stage_regressions,
+        days_in_stage,
+        amount_change_since,
+        flags,
+    ],
+    ["tags", "log", "tasks", "fields", "body"],
+    written
 );
 
-impl Object for DealView {
-    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
-        field(self, key.as_str()?)
-    }
-
-    fn enumerate(self: &Arc<Self>) -> Enumerator {
-        Enumerator::Str(KEYS)
-    }
+/// The deal's own words, from the record itself.
+fn written(deal: &DealView, key: &str) -> Option<Value> {
+    let record = &deal.written.deal().record;
+    Some(match key {
+        "tags" => Value::from_serialize(&record.tags),
+        "log" => Value::from_serialize(&record.body.log),
+        "tasks" => Value::from_serialize(&record.body.tasks),
+        "fields" => Value::from_serialize(&record.fields),
+        "body" => Value::from(record.body.text.as_str()),
+        _ => return None,
+    })
 }
+
+template_object!(
+    Review,
+    [
+        deal,
+        decision_maker_engaged,
+        roi_accepted,
+        next_step,
+        next_step_date,
+        buying_signals,
+        who_what_when,
+        gaps,
+    ],
+    [],
+    |_, _| None
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::metrics::report::{self, ReportOptions};
-    use crate::model::{Config, Period};
+    use crate::model::{AnyRecord, Config, Kind, Period};
     use crate::parse::parse_file;
     use crate::vault::Index;
     use std::path::Path;
 
-    /// The object and `--format json` must show a template the same deal.
+    /// Every key `--format json` writes reads the same through the object, and no other.
+    fn same_as_json<T: serde::Serialize>(shared: &T) {
+        let json = serde_json::to_value(shared).unwrap();
+        let object = Value::from_serialize(shared);
+        let mut keys: Vec<String> = object.try_iter().unwrap().map(|k| k.to_string()).collect();
+        let mut expected: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+        keys.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        for key in &keys {
+            let through_object = object.get_attr(key).unwrap();
+            assert_eq!(
+                serde_json::to_value(&through_object).unwrap(),
+                json[key],
+                "{key}"
+            );
+        }
+    }
+
     #[test]
-    fn every_json_key_reads_the_same_through_the_object() {
+    fn deal_views_and_reviews_read_the_same_as_their_json() {
         let config = Config::default();
-        let text = "---\ntitle: Acme\namount: 1200\nstage: proposal\nclose_date: 2026-12-01\ncustom: [1, 2]\n---\nNotes.\n\n## Log\n- 2026-11-01: Call.\n\n## Tasks\n- [ ] Send @manager due:2026-11-30\n";
+        let text = "---\ntitle: Acme\namount: 1200\nstage: proposal\nclose_date: 2026-12-01\ncustom: [1, 2]\nbuying_signals: Asked for a contract\n---\nNotes.\n\n## Log\n- 2026-11-01: Call.\n\n## Tasks\n- [ ] Send @manager due:2026-11-30\n";
         let parsed = parse_file(
             Path::new("deals/acme.md"),
             text.as_bytes(),
-            Some(crate::model::Kind::Deal),
+            Some(Kind::Deal),
             &config,
         );
-        let deals = parsed.record.into_iter().filter_map(|r| match r {
-            crate::model::AnyRecord::Deal(d) => Some(d),
-            _ => None,
-        });
-        let index = Index::new(deals.collect(), Vec::new(), Vec::new(), Vec::new());
+        let Some(AnyRecord::Deal(deal)) = parsed.record else {
+            panic!("a deal: {:?}", parsed.diagnostics);
+        };
+        let index = Index::new(vec![deal], Vec::new(), Vec::new(), Vec::new());
         let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
         let options = ReportOptions {
             as_of,
             period: Period::quarter_of(as_of, 1),
             since: as_of,
         };
-        let pipeline = report::pipeline(&index, &config, &options, None);
-        let view = &pipeline.deals[0];
-        let json = serde_json::to_value(&**view).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
-        let mut expected = KEYS.to_vec();
-        expected.sort_unstable();
-        let mut keys = keys;
-        keys.sort_unstable();
-        assert_eq!(keys, expected);
-
-        let object = Value::from_serialize(view);
-        for key in KEYS {
-            let through_object = object.get_attr(key).unwrap();
-            assert_eq!(
-                serde_json::to_value(&through_object).unwrap(),
-                json[*key],
-                "{key}"
-            );
-        }
+        let prep = report::prep(&index, &config, &options, None);
+        same_as_json(&prep.pipeline.deals[0]);
+        same_as_json(&prep.reviews[0]);
     }
 }
