@@ -25,6 +25,15 @@ pub struct ParsedFile {
 /// Ten megabytes of ordinary notes stay well under it.
 pub const MAX_BODY_MARKUP: usize = 2_000_000;
 
+/// Whose Markdown bodies to read. Only deals' bodies reach the reports; a contact's or an
+/// account's body matters to the prep sheet's commitments, `list tasks` and the vCard export.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Bodies {
+    #[default]
+    All,
+    OfDeals,
+}
+
 /// Parses one file. `path` is relative to the vault root; `folder_kind` is the kind its folder
 /// implies, if any (a `type:` field decides otherwise).
 pub fn parse_file(
@@ -32,6 +41,18 @@ pub fn parse_file(
     bytes: &[u8],
     folder_kind: Option<Kind>,
     config: &Config,
+) -> ParsedFile {
+    parse_file_with(path, bytes, folder_kind, config, Bodies::All)
+}
+
+/// `parse_file`, leaving out the bodies `bodies` does not ask for (their records keep an empty
+/// one).
+pub fn parse_file_with(
+    path: &Path,
+    bytes: &[u8],
+    folder_kind: Option<Kind>,
+    config: &Config,
+    bodies: Bodies,
 ) -> ParsedFile {
     let mut parsed = ParsedFile::default();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -110,7 +131,11 @@ pub fn parse_file(
         path: path.to_path_buf(),
         fields,
         renamed,
-        body: body::parse(split.body, split.body_line),
+        body: if bodies == Bodies::All || kind == Kind::Deal {
+            body::parse(split.body, split.body_line)
+        } else {
+            crate::model::Body::default()
+        },
     };
     parsed.record = record::build(parts, config, &mut parsed.diagnostics);
     parsed

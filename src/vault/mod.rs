@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::Config;
-use crate::parse::{self, ParsedFile};
+use crate::parse::{self, Bodies, ParsedFile};
 
 pub use index::Index;
 pub use walk::{kind_of, relative_path};
@@ -57,6 +57,7 @@ pub struct Vault {
     pub root: PathBuf,
     pub config: Config,
     files: BTreeMap<PathBuf, ParsedFile>,
+    bodies: Bodies,
     /// Problems walking the folder (unreadable folders, symlink loops).
     walk_diagnostics: Vec<Diagnostic>,
     pub index: Index,
@@ -65,15 +66,25 @@ pub struct Vault {
 impl Vault {
     /// Reads the config and every record under `root`, in parallel.
     pub fn load(root: &Path) -> Result<Vault, Diagnostic> {
-        let config = load_config(root)?;
-        Ok(Vault::load_with(root, config))
+        Vault::load_bodies(root, Bodies::All)
     }
 
-    pub fn load_with(root: &Path, config: Config) -> Vault {
+    /// `load`, reading only the bodies a command needs.
+    pub fn load_bodies(root: &Path, bodies: Bodies) -> Result<Vault, Diagnostic> {
+        let config = load_config(root)?;
+        Ok(Vault::read(root, config, bodies))
+    }
+
+    fn read(root: &Path, config: Config, bodies: Bodies) -> Vault {
         let (candidates, walk_diagnostics) = walk::candidates(root, &config);
         let parsed: Vec<(PathBuf, ParsedFile)> = candidates
             .par_iter()
-            .map(|c| (c.path.clone(), read_and_parse(root, &c.path, &config)))
+            .map(|c| {
+                (
+                    c.path.clone(),
+                    read_and_parse(root, &c.path, &config, bodies),
+                )
+            })
             .collect();
         // Collected in path order already, so the map is built in one sorted pass.
         let files = parsed.into_iter().collect();
@@ -81,6 +92,7 @@ impl Vault {
             root: root.to_path_buf(),
             config,
             files,
+            bodies,
             walk_diagnostics,
             index: Index::default(),
         };
@@ -98,7 +110,7 @@ impl Vault {
         for path in changed {
             let absolute = self.root.join(path);
             let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
-                let parsed = read_and_parse(&self.root, &relative, &self.config);
+                let parsed = read_and_parse(&self.root, &relative, &self.config, self.bodies);
                 if files.get(&relative) != Some(&parsed) {
                     files.insert(relative, parsed);
                     any = true;
@@ -213,9 +225,9 @@ impl Vault {
     }
 }
 
-fn read_and_parse(root: &Path, path: &Path, config: &Config) -> ParsedFile {
+fn read_and_parse(root: &Path, path: &Path, config: &Config, bodies: Bodies) -> ParsedFile {
     match std::fs::read(root.join(path)) {
-        Ok(bytes) => parse::parse_file(path, &bytes, kind_of(path, config), config),
+        Ok(bytes) => parse::parse_file_with(path, &bytes, kind_of(path, config), config, bodies),
         Err(e) => ParsedFile {
             record: None,
             diagnostics: vec![Diagnostic::new(
