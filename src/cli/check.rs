@@ -14,8 +14,8 @@ pub struct Args {
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let root = env.root()?;
-    // Nothing `check` looks at is in a contact's or an account's body.
-    let vault = match dealbook::Vault::load_bodies(&root, dealbook::parse::Bodies::OfDeals) {
+    // Of contacts and accounts, `check` reads only what parsing them reports.
+    let vault = match dealbook::Vault::load_detail(&root, dealbook::parse::Detail::Deals) {
         Ok(vault) => vault,
         Err(mut diagnostic) => {
             // A broken config is a problem like any other: same formats, exit 1.

@@ -20,7 +20,7 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
-use dealbook::parse::Bodies;
+use dealbook::parse::Detail;
 use dealbook::vault::{self, Vault};
 
 #[derive(Debug, Parser)]
@@ -175,12 +175,12 @@ impl Env {
 
     /// Loads the vault. A broken config is reported like any file problem (exit 1).
     fn load(&self) -> anyhow::Result<Vault> {
-        self.load_bodies(Bodies::All)
+        self.load_detail(Detail::All)
     }
 
-    fn load_bodies(&self, bodies: Bodies) -> anyhow::Result<Vault> {
+    fn load_detail(&self, detail: Detail) -> anyhow::Result<Vault> {
         let root = self.root()?;
-        Vault::load_bodies(&root, bodies).map_err(|diagnostic| {
+        Vault::load_detail(&root, detail).map_err(|diagnostic| {
             eprintln!("{}", located(&root, &diagnostic));
             DataErrors.into()
         })

@@ -9,7 +9,7 @@ use chrono::Duration;
 use dealbook::history::{History, Unavailable};
 use dealbook::metrics::report::ReportOptions;
 use dealbook::model::{Audience, Period};
-use dealbook::parse::Bodies;
+use dealbook::parse::Detail;
 use dealbook::render::{self, Sections};
 use dealbook::write::atomic;
 use dealbook::Vault;
@@ -102,12 +102,12 @@ fn load_context(
     env: &super::Env,
     sections: Sections,
 ) -> anyhow::Result<(Vault, render::Context)> {
-    // The pipeline's numbers read nothing in a contact's or an account's body.
-    let bodies = match sections {
-        Sections::Pipeline => Bodies::OfDeals,
-        Sections::All => Bodies::All,
+    // Of contacts and accounts, the pipeline's numbers read only their names.
+    let detail = match sections {
+        Sections::Pipeline => Detail::Deals,
+        Sections::All => Detail::All,
     };
-    let vault = load_reporting(env, bodies)?;
+    let vault = load_reporting(env, detail)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
     let context = render::context(
@@ -123,7 +123,7 @@ fn load_context(
 
 /// Renders every output configured in `dealbook.yaml`, writing only what changed.
 pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = load_reporting(env, Bodies::All)?;
+    let vault = load_reporting(env, Detail::All)?;
     if vault.config.outputs.is_empty() {
         return Err(super::UsageError(
             "dealbook.yaml has no `outputs:` to build; add e.g. `outputs: [{ template: pipeline.md, to: reports/pipeline.md }]`".into(),
@@ -166,8 +166,8 @@ fn last_review(
 }
 
 /// Loads the vault and reports its errors on stderr; the report renders from the rest.
-fn load_reporting(env: &super::Env, bodies: Bodies) -> anyhow::Result<Vault> {
-    let vault = env.load_bodies(bodies)?;
+fn load_reporting(env: &super::Env, detail: Detail) -> anyhow::Result<Vault> {
+    let vault = env.load_detail(detail)?;
     let errors: Vec<_> = vault
         .index
         .diagnostics

@@ -196,6 +196,12 @@ impl Fields {
         Some(taken)
     }
 
+    /// Keeps only the fields whose name `keep` accepts.
+    pub fn retain(&mut self, keep: impl Fn(&str) -> bool) {
+        let kept: Vec<_> = self.owned_entries().filter(|(n, _, _)| keep(n)).collect();
+        *self = Fields::new(kept);
+    }
+
     fn owned_entries(&self) -> impl Iterator<Item = (String, Value, Pos)> + '_ {
         self.entries()
             .map(|(name, value, pos)| (name.to_string(), value, pos))
@@ -305,6 +311,8 @@ mod tests {
         assert!(!fields.contains_key("amount"));
         assert_eq!(fields.remove("amount"), None);
         assert_eq!(names(&fields), ["stage", "zeta"]);
+        fields.retain(|name| name != "stage");
+        assert_eq!(names(&fields), ["zeta"]);
     }
 
     #[test]

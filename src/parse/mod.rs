@@ -7,9 +7,10 @@ mod record;
 pub mod yaml;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{AnyRecord, Config, Kind};
+use crate::model::{AnyRecord, Config, Fields, Kind};
 use front_matter::FrontMatter;
 
 /// What one file yields: a record if it is one and it could be read, and every problem found.
@@ -25,13 +26,15 @@ pub struct ParsedFile {
 /// Ten megabytes of ordinary notes stay well under it.
 pub const MAX_BODY_MARKUP: usize = 2_000_000;
 
-/// Whose Markdown bodies to read. Only deals' bodies reach the reports; a contact's or an
-/// account's body matters to the prep sheet's commitments, `list tasks` and the vCard export.
+/// How much of each record to keep. The pipeline and `check` read deals whole, but of a
+/// contact or an account only its typed fields (name, account, role …): `Deals` leaves out
+/// their Markdown body and their fields as written, which only the prep sheet's commitments,
+/// `list`, `export` and the configured outputs read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Bodies {
+pub enum Detail {
     #[default]
     All,
-    OfDeals,
+    Deals,
 }
 
 /// Parses one file. `path` is relative to the vault root; `folder_kind` is the kind its folder
@@ -42,17 +45,16 @@ pub fn parse_file(
     folder_kind: Option<Kind>,
     config: &Config,
 ) -> ParsedFile {
-    parse_file_with(path, bytes, folder_kind, config, Bodies::All)
+    parse_file_with(path, bytes, folder_kind, config, Detail::All)
 }
 
-/// `parse_file`, leaving out the bodies `bodies` does not ask for (their records keep an empty
-/// one).
+/// `parse_file`, keeping only what `detail` asks for.
 pub fn parse_file_with(
     path: &Path,
     bytes: &[u8],
     folder_kind: Option<Kind>,
     config: &Config,
-    bodies: Bodies,
+    detail: Detail,
 ) -> ParsedFile {
     let mut parsed = ParsedFile::default();
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -131,13 +133,24 @@ pub fn parse_file_with(
         path: path.to_path_buf(),
         fields,
         renamed,
-        body: if bodies == Bodies::All || kind == Kind::Deal {
+        body: if detail == Detail::All || kind == Kind::Deal {
             body::parse(split.body, split.body_line)
         } else {
             crate::model::Body::default()
         },
     };
     parsed.record = record::build(parts, config, &mut parsed.diagnostics);
+    if detail == Detail::Deals {
+        // Only now: reading the typed fields needed them. A link's position stays, for `check`.
+        match &mut parsed.record {
+            Some(AnyRecord::Contact(c)) => Arc::make_mut(c)
+                .record
+                .fields
+                .retain(|name| name == "account"),
+            Some(AnyRecord::Account(a)) => Arc::make_mut(a).record.fields = Fields::default(),
+            _ => {}
+        }
+    }
     parsed
 }
 
@@ -278,6 +291,54 @@ mod tests {
             parse("\u{feff}---\r\ntitle: A\r\nstage: demo\r\n---\r\n## Log\r\n- 2026-01-02: x\r\n");
         assert_eq!(deal(&parsed).title, "A");
         assert_eq!(deal(&parsed).record.body.log.len(), 1);
+    }
+
+    #[test]
+    fn deals_detail_keeps_deals_whole_and_contacts_typed() {
+        let config = Config::default();
+        let read = |path: &str, kind, text: &str| {
+            parse_file_with(
+                Path::new(path),
+                text.as_bytes(),
+                Some(kind),
+                &config,
+                Detail::Deals,
+            )
+        };
+        let contact = read(
+            "contacts/jane.md",
+            Kind::Contact,
+            "---\nname: Jane\naccount: acme\nemial: x\n---\nNotes.\n\n## Tasks\n- [ ] Call due:2026-01-02\n",
+        );
+        let Some(AnyRecord::Contact(jane)) = &contact.record else {
+            panic!("a contact");
+        };
+        assert_eq!(
+            (
+                jane.name.as_str(),
+                jane.account.as_ref().map(|l| l.target.as_str())
+            ),
+            ("Jane", Some("acme"))
+        );
+        assert_eq!(jane.record.fields.names().collect::<Vec<_>>(), ["account"]);
+        assert!(jane.record.body.text.is_empty() && jane.record.body.tasks.is_empty());
+        // What parsing reports is the same either way.
+        let unknown = codes(&contact);
+        assert_eq!(unknown, [(Code::UnknownKey, 4, 8)]);
+
+        let deal_text =
+            "---\nstage: demo\nsource: partner\n---\n## Tasks\n- [ ] Call due:2026-01-02\n";
+        let whole = read("deals/acme.md", Kind::Deal, deal_text);
+        assert_eq!(
+            whole,
+            parse_file(
+                Path::new("deals/acme.md"),
+                deal_text.as_bytes(),
+                Some(Kind::Deal),
+                &config
+            )
+        );
+        assert_eq!(deal(&whole).record.body.tasks.len(), 1);
     }
 
     #[test]

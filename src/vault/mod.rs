@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::Config;
-use crate::parse::{self, Bodies, ParsedFile};
+use crate::parse::{self, Detail, ParsedFile};
 
 pub use index::Index;
 pub use walk::{kind_of, relative_path};
@@ -57,7 +57,7 @@ pub struct Vault {
     pub root: PathBuf,
     pub config: Config,
     files: BTreeMap<PathBuf, ParsedFile>,
-    bodies: Bodies,
+    detail: Detail,
     /// Problems walking the folder (unreadable folders, symlink loops).
     walk_diagnostics: Vec<Diagnostic>,
     pub index: Index,
@@ -66,23 +66,23 @@ pub struct Vault {
 impl Vault {
     /// Reads the config and every record under `root`, in parallel.
     pub fn load(root: &Path) -> Result<Vault, Diagnostic> {
-        Vault::load_bodies(root, Bodies::All)
+        Vault::load_detail(root, Detail::All)
     }
 
-    /// `load`, reading only the bodies a command needs.
-    pub fn load_bodies(root: &Path, bodies: Bodies) -> Result<Vault, Diagnostic> {
+    /// `load`, keeping only what a command reads.
+    pub fn load_detail(root: &Path, detail: Detail) -> Result<Vault, Diagnostic> {
         let config = load_config(root)?;
-        Ok(Vault::read(root, config, bodies))
+        Ok(Vault::read(root, config, detail))
     }
 
-    fn read(root: &Path, config: Config, bodies: Bodies) -> Vault {
+    fn read(root: &Path, config: Config, detail: Detail) -> Vault {
         let (candidates, walk_diagnostics) = walk::candidates(root, &config);
         let parsed: Vec<(PathBuf, ParsedFile)> = candidates
             .par_iter()
             .map(|c| {
                 (
                     c.path.clone(),
-                    read_and_parse(root, &c.path, &config, bodies),
+                    read_and_parse(root, &c.path, &config, detail),
                 )
             })
             .collect();
@@ -92,7 +92,7 @@ impl Vault {
             root: root.to_path_buf(),
             config,
             files,
-            bodies,
+            detail,
             walk_diagnostics,
             index: Index::default(),
         };
@@ -110,7 +110,7 @@ impl Vault {
         for path in changed {
             let absolute = self.root.join(path);
             let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
-                let parsed = read_and_parse(&self.root, &relative, &self.config, self.bodies);
+                let parsed = read_and_parse(&self.root, &relative, &self.config, self.detail);
                 if files.get(&relative) != Some(&parsed) {
                     files.insert(relative, parsed);
                     any = true;
@@ -225,9 +225,9 @@ impl Vault {
     }
 }
 
-fn read_and_parse(root: &Path, path: &Path, config: &Config, bodies: Bodies) -> ParsedFile {
+fn read_and_parse(root: &Path, path: &Path, config: &Config, detail: Detail) -> ParsedFile {
     match std::fs::read(root.join(path)) {
-        Ok(bytes) => parse::parse_file_with(path, &bytes, kind_of(path, config), config, bodies),
+        Ok(bytes) => parse::parse_file_with(path, &bytes, kind_of(path, config), config, detail),
         Err(e) => ParsedFile {
             record: None,
             diagnostics: vec![Diagnostic::new(
