@@ -4,7 +4,7 @@
 pub mod events;
 pub mod git;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -149,7 +149,7 @@ pub fn read(
 
     // Follow each file through renames: a lineage is one deal's list of (commit, path).
     let mut lineages: Vec<Vec<(usize, PathBuf, bool)>> = Vec::new();
-    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::default();
     let mut wanted: Vec<(String, PathBuf)> = Vec::new();
     let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
     for (n, commit) in commits.iter().enumerate() {
@@ -292,8 +292,13 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
             }
         }
     }
-    let mut untracked: Vec<DealState> = current.into_values().collect();
-    untracked.sort_by(|a, b| a.path.cmp(&b.path));
+    // In path order, as the index keeps its deals.
+    let untracked: Vec<DealState> = vault
+        .index
+        .deals
+        .iter()
+        .filter_map(|deal| current.remove(deal.record.path.as_path()))
+        .collect();
     for state in untracked {
         deals.push(DealHistory {
             id: parse::record_id(&state.path),

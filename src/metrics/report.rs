@@ -1,7 +1,7 @@
 //! The pipeline report and the one-on-one prep sheet as typed view models. Templates only lay
 //! these out, and `--format json` is the same structs serialized.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
@@ -283,7 +283,7 @@ fn trends(
     options: &ReportOptions,
 ) -> HashMap<String, Trend> {
     let Some(history) = history else {
-        return HashMap::new();
+        return HashMap::default();
     };
     history
         .deals

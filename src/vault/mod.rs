@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::Config;
+use crate::model::{Config, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
 pub use index::Index;
@@ -82,7 +82,7 @@ impl Vault {
             .map(|c| {
                 (
                     c.path.clone(),
-                    read_and_parse(root, &c.path, &config, detail),
+                    read_and_parse(root, &c.path, c.folder_kind, &config, detail),
                 )
             })
             .collect();
@@ -110,7 +110,8 @@ impl Vault {
         for path in changed {
             let absolute = self.root.join(path);
             let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
-                let parsed = read_and_parse(&self.root, &relative, &self.config, self.detail);
+                let kind = kind_of(&relative, &self.config);
+                let parsed = read_and_parse(&self.root, &relative, kind, &self.config, self.detail);
                 if files.get(&relative) != Some(&parsed) {
                     files.insert(relative, parsed);
                     any = true;
@@ -225,9 +226,15 @@ impl Vault {
     }
 }
 
-fn read_and_parse(root: &Path, path: &Path, config: &Config, detail: Detail) -> ParsedFile {
+fn read_and_parse(
+    root: &Path,
+    path: &Path,
+    folder_kind: Option<Kind>,
+    config: &Config,
+    detail: Detail,
+) -> ParsedFile {
     match std::fs::read(root.join(path)) {
-        Ok(bytes) => parse::parse_file_with(path, &bytes, kind_of(path, config), config, detail),
+        Ok(bytes) => parse::parse_file_with(path, &bytes, folder_kind, config, detail),
         Err(e) => ParsedFile {
             record: None,
             diagnostics: vec![Diagnostic::new(

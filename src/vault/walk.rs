@@ -34,7 +34,7 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
             let hidden = entry.file_name().as_encoded_bytes().starts_with(b".");
             !(hidden
                 || entry.file_type().is_dir() && {
-                    let relative = relative_path(root, entry.path());
+                    let relative = walked_path(root, entry.path());
                     skipped.iter().any(|s| relative == Path::new(s))
                 })
         });
@@ -45,7 +45,7 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
             Ok(entry) => {
                 let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
                 if entry.file_type().is_file() && is_markdown {
-                    let path = relative_path(root, entry.path());
+                    let path = walked_path(root, entry.path());
                     let folder = path.parent().unwrap_or(Path::new(""));
                     let folder_kind = match &last_folder {
                         Some((last, kind)) if last == folder => *kind,
@@ -123,6 +123,22 @@ pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
 
+/// `relative_path` for a path the walk found: it is the root as given, a separator and the
+/// rest, so the root comes off as text. (`strip_prefix` takes both paths apart component by
+/// component, a good part of a big vault's walk.)
+fn walked_path(root: &Path, path: &Path) -> PathBuf {
+    let rest = path.to_str().zip(root.to_str()).and_then(|(path, root)| {
+        let rest = path.strip_prefix(root)?;
+        match rest.strip_prefix(std::path::is_separator) {
+            Some(rest) if !rest.is_empty() && !rest.starts_with(std::path::is_separator) => {
+                Some(rest)
+            }
+            _ => None,
+        }
+    });
+    rest.map_or_else(|| relative_path(root, path), PathBuf::from)
+}
+
 /// The kind every file directly in `folder` gets from [`kind_of`]: a file sits strictly below
 /// a configured folder exactly when its folder is that folder or below it.
 fn folder_kind_of(folder: &Path, config: &Config) -> Option<Kind> {
@@ -143,4 +159,29 @@ pub fn kind_of(path: &Path, config: &Config) -> Option<Kind> {
             path.starts_with(folder) && path != folder
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walked_paths_lose_exactly_the_root() {
+        for (root, path, relative) in [
+            ("v", "v/deals/x.md", "deals/x.md"),
+            ("v/", "v/deals/x.md", "deals/x.md"),
+            ("./v", "./v/a.md", "a.md"),
+            (
+                "/home/rep/vault",
+                "/home/rep/vault/contacts/j.md",
+                "contacts/j.md",
+            ),
+        ] {
+            assert_eq!(
+                walked_path(Path::new(root), Path::new(path)),
+                PathBuf::from(relative),
+                "{root} {path}"
+            );
+        }
+    }
 }
