@@ -15,7 +15,7 @@ pub struct Args {
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let root = env.root()?;
     // Of contacts and accounts, `check` reads only what parsing them reports.
-    let vault = match dealbook::Vault::load_detail(&root, dealbook::parse::Detail::Deals) {
+    let vault = match dealbook::Vault::load_detail(&root, dealbook::parse::Detail::Reports) {
         Ok(vault) => vault,
         Err(mut diagnostic) => {
             // A broken config is a problem like any other: same formats, exit 1.

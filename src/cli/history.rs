@@ -43,7 +43,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = env.load()?;
+    let vault = env.load_detail(dealbook::parse::Detail::Reports)?;
     let history = read(&vault, env.today());
     // A deal deleted from the vault still has a history under its id.
     let only = match &args.id {

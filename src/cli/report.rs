@@ -102,12 +102,7 @@ fn load_context(
     env: &super::Env,
     sections: Sections,
 ) -> anyhow::Result<(Vault, render::Context)> {
-    // Of contacts and accounts, the pipeline's numbers read only their names.
-    let detail = match sections {
-        Sections::Pipeline => Detail::Deals,
-        Sections::All => Detail::All,
-    };
-    let vault = load_reporting(env, detail)?;
+    let vault = load_reporting(env)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
     let context = render::context(
@@ -123,7 +118,7 @@ fn load_context(
 
 /// Renders every output configured in `dealbook.yaml`, writing only what changed.
 pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = load_reporting(env, Detail::All)?;
+    let vault = load_reporting(env)?;
     if vault.config.outputs.is_empty() {
         return Err(super::UsageError(
             "dealbook.yaml has no `outputs:` to build; add e.g. `outputs: [{ template: pipeline.md, to: reports/pipeline.md }]`".into(),
@@ -166,8 +161,8 @@ fn last_review(
 }
 
 /// Loads the vault and reports its errors on stderr; the report renders from the rest.
-fn load_reporting(env: &super::Env, detail: Detail) -> anyhow::Result<Vault> {
-    let vault = env.load_detail(detail)?;
+fn load_reporting(env: &super::Env) -> anyhow::Result<Vault> {
+    let vault = env.load_detail(Detail::Reports)?;
     let errors: Vec<_> = vault
         .index
         .diagnostics

@@ -12,6 +12,7 @@ use anyhow::{anyhow, Context as _};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
 
+use dealbook::parse::Detail;
 use dealbook::vault::changes::{classify, Change};
 use dealbook::Vault;
 
@@ -25,7 +26,7 @@ enum Message {
 }
 
 pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
-    let mut vault = env.load()?;
+    let mut vault = env.load_detail(Detail::Reports)?;
     let root = vault
         .root
         .canonicalize()
@@ -103,7 +104,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
             }
         }
         let what = if config {
-            match Vault::load(&root) {
+            match Vault::load_detail(&root, Detail::Reports) {
                 Ok(reloaded) => vault = reloaded,
                 Err(diagnostic) => {
                     eprintln!("{}", super::located(&root, &diagnostic));

@@ -61,7 +61,7 @@ fn pairs<T>(
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = env.load()?;
+    let vault = env.load_detail(dealbook::parse::Detail::Reports)?;
     let mut scenario = match &args.file {
         Some(path) => {
             let text = std::fs::read_to_string(path)

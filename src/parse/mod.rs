@@ -26,15 +26,15 @@ pub struct ParsedFile {
 /// Ten megabytes of ordinary notes stay well under it.
 pub const MAX_BODY_MARKUP: usize = 2_000_000;
 
-/// How much of each record to keep. The pipeline and `check` read deals whole, but of a
-/// contact or an account only its typed fields (name, account, role …): `Deals` leaves out
-/// their Markdown body and their fields as written, which only the prep sheet's commitments,
-/// `list`, `export` and the configured outputs read.
+/// How much of each record to keep. The reports and `check` read deals whole, but of a
+/// contact or an account only its typed fields (name, account, role …) and its tasks (the prep
+/// sheet's commitments): `Reports` leaves out the rest of their body and their fields as
+/// written, which only `list`, `export` and the editing commands read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Detail {
     #[default]
     All,
-    Deals,
+    Reports,
 }
 
 /// Parses one file. `path` is relative to the vault root; `folder_kind` is the kind its folder
@@ -135,12 +135,21 @@ pub fn parse_file_with(
         renamed,
         body: if detail == Detail::All || kind == Kind::Deal {
             body::parse(split.body, split.body_line)
+        } else if ["[ ]", "[x]", "[X]"]
+            .iter()
+            .any(|box_| split.body.contains(box_))
+        {
+            let tasks = body::parse(split.body, split.body_line).tasks;
+            crate::model::Body {
+                tasks,
+                ..Default::default()
+            }
         } else {
-            crate::model::Body::default()
+            crate::model::Body::default() // no task can be in it
         },
     };
     parsed.record = record::build(parts, config, &mut parsed.diagnostics);
-    if detail == Detail::Deals {
+    if detail == Detail::Reports {
         // Only now: reading the typed fields needed them. A link's position stays, for `check`.
         match &mut parsed.record {
             Some(AnyRecord::Contact(c)) => Arc::make_mut(c)
@@ -294,7 +303,7 @@ mod tests {
     }
 
     #[test]
-    fn deals_detail_keeps_deals_whole_and_contacts_typed() {
+    fn reports_detail_keeps_deals_whole_and_contacts_typed_with_their_tasks() {
         let config = Config::default();
         let read = |path: &str, kind, text: &str| {
             parse_file_with(
@@ -302,7 +311,7 @@ mod tests {
                 text.as_bytes(),
                 Some(kind),
                 &config,
-                Detail::Deals,
+                Detail::Reports,
             )
         };
         let contact = read(
@@ -321,7 +330,14 @@ mod tests {
             ("Jane", Some("acme"))
         );
         assert_eq!(jane.record.fields.names().collect::<Vec<_>>(), ["account"]);
-        assert!(jane.record.body.text.is_empty() && jane.record.body.tasks.is_empty());
+        assert!(jane.record.body.text.is_empty() && jane.record.body.log.is_empty());
+        assert_eq!(jane.record.body.tasks.len(), 1);
+        let no_tasks = read(
+            "contacts/joe.md",
+            Kind::Contact,
+            "---\nname: Joe\n---\n## Log\n- 2026-01-01: Met [[Acme]].\n",
+        );
+        assert!(no_tasks.record.is_some() && no_tasks.diagnostics.is_empty());
         // What parsing reports is the same either way.
         let unknown = codes(&contact);
         assert_eq!(unknown, [(Code::UnknownKey, 4, 8)]);
