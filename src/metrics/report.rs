@@ -258,9 +258,9 @@ pub struct Prep {
     pub pipeline: Pipeline,
     pub since: NaiveDate,
     pub changes: Changes,
-    pub needs_help: Vec<DealSynopsis>,
+    pub needs_help: Vec<Shared<DealSynopsis>>,
     pub reviews: Vec<Shared<Review>>,
-    pub asks: Vec<DealSynopsis>,
+    pub asks: Vec<Shared<DealSynopsis>>,
     pub commitments: Commitments,
     pub added: Added,
     /// What git history says happened since the last review; `None` without history.
@@ -546,16 +546,18 @@ pub fn prep(
             .cloned()
             .collect()
     };
-    let synopsis = |deal: &SharedDeal| DealSynopsis {
-        deal: deal.clone(),
-        reasons: deal
-            .flags
-            .iter()
-            .filter(|f| flags::AT_RISK.contains(f))
-            .map(|f| flags::describe(f))
-            .collect(),
-        log_since: log_since(deal),
-        asks: open_asks(deal),
+    let synopsis = |deal: &SharedDeal| {
+        Shared::new(DealSynopsis {
+            deal: deal.clone(),
+            reasons: deal
+                .flags
+                .iter()
+                .filter(|f| flags::AT_RISK.contains(f))
+                .map(|f| flags::describe(f))
+                .collect(),
+            log_since: log_since(deal),
+            asks: open_asks(deal),
+        })
     };
     let needs_help = pipeline
         .deals

@@ -1,4 +1,4 @@
-//! Deal views and reviews reach templates as objects read field by field, not as copies: a
+//! Deal views, reviews and synopses reach templates as objects read field by field, not as copies: a
 //! report over ten thousand deals would otherwise convert every field of every deal (its log,
 //! tasks and body included) whether the template reads it or not.
 
@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Value};
 
-use crate::metrics::report::{DealView, Review};
+use crate::metrics::report::{DealSynopsis, DealView, Review};
 
 /// Lists a type's fields once, for both the key list and the lookup. `rest` answers the
 /// `extra` keys, which are not fields of the type.
@@ -95,6 +95,13 @@ template_object!(
     |_, _| None
 );
 
+template_object!(
+    DealSynopsis,
+    [deal, reasons, log_since, asks],
+    [],
+    |_, _| None
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +153,6 @@ mod tests {
         let prep = report::prep(&index, &config, &options, None);
         same_as_json(&prep.pipeline.deals[0]);
         same_as_json(&prep.reviews[0]);
+        same_as_json(&prep.asks[0]);
     }
 }
