@@ -1,5 +1,6 @@
 //! `pipeline`, `prep`, `render TEMPLATE` and `build`: the reports, from templates.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -69,11 +70,15 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
         Report::Prep => Sections::All,
     };
     let (vault, context) = load_context(&args.scope, env, sections)?;
-    let text = match (args.format, report) {
-        (Format::Json, Report::Pipeline) => {
-            serde_json::to_string_pretty(context.report.pipeline())? + "\n"
+    let output = args.output.as_deref();
+    let done = match (args.format, report) {
+        (Format::Json, Report::Pipeline) => emit(
+            &(serde_json::to_string_pretty(context.report.pipeline())? + "\n"),
+            output,
+        ),
+        (Format::Json, Report::Prep) => {
+            emit(&(serde_json::to_string_pretty(&context)? + "\n"), output)
         }
-        (Format::Json, Report::Prep) => serde_json::to_string_pretty(&context)? + "\n",
         (format, report) => {
             let name = match (report, format) {
                 (Report::Pipeline, Format::Html) => "pipeline.html",
@@ -81,19 +86,43 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
                 (Report::Prep, Format::Html) => "prep.html",
                 (Report::Prep, _) => "prep.md",
             };
-            dealbook::build::templates(&vault).render(name, &context)?
+            render_out(&vault, name, &context, output)
         }
     };
     super::exiting((vault, context));
-    emit(&text, args.output.as_deref())
+    done
 }
 
 pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let sections = Sections::for_template(&args.template);
     let (vault, context) = load_context(&args.scope, env, sections)?;
-    let text = dealbook::build::templates(&vault).render(&args.template, &context)?;
+    let done = render_out(&vault, &args.template, &context, args.output.as_deref());
     super::exiting((vault, context));
-    emit(&text, args.output.as_deref())
+    done
+}
+
+/// Renders to the file (atomically, so it is whole or untouched) or to stdout as it goes: a
+/// report over a big vault is not held in memory.
+fn render_out(
+    vault: &Vault,
+    template: &str,
+    context: &render::Context,
+    output: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
+    let templates = dealbook::build::templates(vault);
+    if output.is_some() {
+        return emit(&templates.render(template, context)?, output);
+    }
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    templates
+        .render_to(template, context, &mut stdout)
+        .map_err(|e| match e {
+            // Kept an I/O error, so that a closed pipe (`dealbook prep | head`) is no error.
+            render::RenderError::Write(e) => anyhow::Error::from(e),
+            render::RenderError::Template(e) => e.into(),
+        })?;
+    stdout.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The vault and the template context for a report's scope and audience.

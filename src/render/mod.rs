@@ -18,7 +18,7 @@ use crate::metrics::report::{self, Pipeline, Prep, ReportOptions};
 use crate::model::{Audience, Config};
 use crate::vault::Index;
 
-pub use templates::{TemplateError, Templates};
+pub use templates::{RenderError, TemplateError, Templates};
 
 /// How much a template needs. The built-in `pipeline.*` templates need only the pipeline's
 /// numbers; the one-on-one sections (a copy of every open deal and more) are left out for them.

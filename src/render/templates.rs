@@ -54,6 +54,15 @@ impl TemplateError {
     }
 }
 
+/// A template that failed, or the output that could not take the text.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Write(#[from] std::io::Error),
+}
+
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -99,7 +108,32 @@ impl Templates {
 
     /// Renders template `name` with `context`. HTML templates autoescape by their extension.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
-        let template = self.env.get_template(name).map_err(|e| {
+        self.template(name)?
+            .render(context)
+            .map_err(|e| TemplateError::from_minijinja(name, &e))
+    }
+
+    /// `render`, writing to `out` as it goes: a report over a big vault is not held in memory.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &impl Serialize,
+        out: impl std::io::Write,
+    ) -> Result<(), RenderError> {
+        match self.template(name)?.render_captured_to(context, out) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => {
+                let io = std::error::Error::source(&e)
+                    .and_then(|source| source.downcast_ref::<std::io::Error>())
+                    .map_or(std::io::ErrorKind::Other, std::io::Error::kind);
+                Err(RenderError::Write(std::io::Error::new(io, e.to_string())))
+            }
+            Err(e) => Err(TemplateError::from_minijinja(name, &e).into()),
+        }
+    }
+
+    fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, TemplateError> {
+        self.env.get_template(name).map_err(|e| {
             if e.kind() == minijinja::ErrorKind::TemplateNotFound {
                 TemplateError {
                     template: name.to_string(),
@@ -112,9 +146,6 @@ impl Templates {
             } else {
                 TemplateError::from_minijinja(name, &e)
             }
-        })?;
-        template
-            .render(context)
-            .map_err(|e| TemplateError::from_minijinja(name, &e))
+        })
     }
 }
