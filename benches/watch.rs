@@ -17,6 +17,7 @@ use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use dealbook::history::Unavailable;
+use dealbook::parse::Detail;
 use dealbook::Vault;
 
 fn main() {
@@ -54,7 +55,7 @@ fn target_deal(root: &Path) -> (PathBuf, String) {
 
 fn save_refresh_build(size: &str, with_history: bool, bencher: divan::Bencher) {
     let root = common::vault(size, "watch");
-    let mut vault = Vault::load(&root).expect("a vault");
+    let mut vault = Vault::load_detail(&root, Detail::Reports).expect("a vault");
     assert!(
         !vault.config.outputs.is_empty(),
         "the generated config has outputs"

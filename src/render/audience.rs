@@ -27,7 +27,12 @@ pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -
         public(&index.accounts, |a| &a.record),
         Vec::new(),
     );
-    for deal in &mut redacted.deals {
+    // A deal's typed fields are read from its fields as written, so those tell for both.
+    for deal in redacted
+        .deals
+        .iter_mut()
+        .filter(|d| has_private(&d.record, config))
+    {
         let deal = Arc::make_mut(deal);
         redact_record(&mut deal.record, config);
         for field in &config.private_fields {
@@ -49,7 +54,11 @@ pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -
             }
         }
     }
-    for contact in &mut redacted.contacts {
+    let any_hidden = |fields: &[&str]| fields.iter().any(|f| hidden(f));
+    let contacts_hidden =
+        any_hidden(&["account", "role", "email", "phone", "last_contact", "name"]);
+    let contacts = redacted.contacts.iter_mut();
+    for contact in contacts.filter(|c| contacts_hidden || has_private(&c.record, config)) {
         let contact = Arc::make_mut(contact);
         redact_record(&mut contact.record, config);
         if hidden("account") {
@@ -71,7 +80,9 @@ pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -
             contact.name = contact.record.id.clone();
         }
     }
-    for account in &mut redacted.accounts {
+    let accounts_hidden = any_hidden(&["industry", "website", "name"]);
+    let accounts = redacted.accounts.iter_mut();
+    for account in accounts.filter(|a| accounts_hidden || has_private(&a.record, config)) {
         let account = Arc::make_mut(account);
         redact_record(&mut account.record, config);
         if hidden("industry") {
@@ -87,6 +98,15 @@ pub fn for_audience<'a>(index: &'a Index, config: &Config, audience: Audience) -
     Cow::Owned(redacted)
 }
 
+/// Whether `record` has anything to hide besides its kind's typed fields. Records without are
+/// shared with the rep's index rather than copied: most are, and a big vault has thousands.
+fn has_private(record: &Record, config: &Config) -> bool {
+    !record.body.private_sections.is_empty()
+        || config.private_fields.iter().any(|field| {
+            record.fields.contains_key(field) || field == "tags" && !record.tags.is_empty()
+        })
+}
+
 fn redact_record(record: &mut Record, config: &Config) {
     for field in &config.private_fields {
         record.fields.remove(field);
@@ -99,4 +119,72 @@ fn redact_record(record: &mut Record, config: &Config) {
     body.private_sections.clear();
     body.log.retain(|entry| !entry.private);
     body.tasks.retain(|task| !task.private);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{AnyRecord, Kind};
+    use crate::parse::parse_file;
+    use std::path::Path;
+
+    fn index(config: &Config) -> Index {
+        let read = |path: &str, kind, text: &str| {
+            parse_file(Path::new(path), text.as_bytes(), Some(kind), config).record
+        };
+        let (mut deals, mut contacts) = (Vec::new(), Vec::new());
+        for record in [
+            read(
+                "deals/plain.md",
+                Kind::Deal,
+                "---\nstage: demo\n---\nNotes.\n",
+            ),
+            read(
+                "deals/secret.md",
+                Kind::Deal,
+                "---\nstage: demo\n---\nNotes.\n\n## Private\nMy hunch.\n",
+            ),
+            read(
+                "deals/noted.md",
+                Kind::Deal,
+                "---\nstage: demo\npersonal_notes: golf\n---\n",
+            ),
+            read(
+                "contacts/jane.md",
+                Kind::Contact,
+                "---\nname: Jane\nemail: jane@acme.example\n---\n",
+            ),
+        ] {
+            match record {
+                Some(AnyRecord::Deal(d)) => deals.push(d),
+                Some(AnyRecord::Contact(c)) => contacts.push(c),
+                other => panic!("{other:?}"),
+            }
+        }
+        Index::new(deals, contacts, Vec::new(), Vec::new())
+    }
+
+    #[test]
+    fn only_records_with_something_to_hide_are_copied() {
+        let config = Config {
+            private_fields: vec!["personal_notes".into()],
+            ..Config::default()
+        };
+        let mine = index(&config);
+        let theirs = for_audience(&mine, &config, Audience::Manager);
+        let shared = |i: usize| Arc::ptr_eq(&mine.deals[i], &theirs.deals[i]);
+        assert_eq!([0, 1, 2].map(shared), [true, false, false]);
+        assert!(Arc::ptr_eq(&mine.contacts[0], &theirs.contacts[0]));
+        assert!(!theirs.deals[1].record.body.text.contains("hunch"));
+        assert!(!theirs.deals[2].record.fields.contains_key("personal_notes"));
+
+        let config = Config {
+            private_fields: vec!["email".into()],
+            ..Config::default()
+        };
+        let mine = index(&config);
+        let theirs = for_audience(&mine, &config, Audience::Manager);
+        assert_eq!(theirs.contacts[0].email, None);
+        assert_eq!(mine.contacts[0].email.as_deref(), Some("jane@acme.example"));
+    }
 }
