@@ -7,7 +7,8 @@
 //!
 //! Vaults are generated once into `target/bench-vaults/` and reused. Each group measures the
 //! library calls the CLI makes for that command, after the vault is loaded (the `load` bench
-//! measures loading itself: walking, reading, parsing and indexing).
+//! measures loading itself: walking, reading, parsing and indexing). Vaults are loaded as the
+//! reports load them (`Detail::Reports`).
 
 mod common;
 
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use dealbook::history::{History, Unavailable};
 use dealbook::metrics::hygiene;
 use dealbook::model::{Audience, Kind};
+use dealbook::parse::{parse_file_with, Detail};
 use dealbook::render::Sections;
 use dealbook::{diagnostic, render, Vault};
 
@@ -31,7 +33,9 @@ fn loaded(size: &str) -> &'static Vault {
         .iter()
         .position(|(name, ..)| *name == size)
         .expect("a known size");
-    VAULTS[slot].get_or_init(|| Vault::load(&common::vault(size, "read")).expect("a vault"))
+    VAULTS[slot].get_or_init(|| {
+        Vault::load_detail(&common::vault(size, "read"), Detail::Reports).expect("a vault")
+    })
 }
 
 /// The vault's git history, read once as the CLI does before rendering.
@@ -71,10 +75,11 @@ fn file_bytes(size: &str) -> &'static [File] {
 
 fn bench_load(bencher: divan::Bencher, size: &str) {
     let root = common::vault(size, "read");
-    bencher.bench(|| Vault::load(&root).expect("a vault"));
+    bencher.bench(|| Vault::load_detail(&root, Detail::Reports).expect("a vault"));
 }
 
-/// `parse_file` on every record, from bytes already in memory, on all cores.
+/// `parse_file_with` on every record, as the reports read it, from bytes already in memory, on
+/// all cores.
 fn bench_parse(bencher: divan::Bencher, size: &str) {
     use rayon::prelude::*;
     let files = file_bytes(size);
@@ -82,7 +87,7 @@ fn bench_parse(bencher: divan::Bencher, size: &str) {
     bencher.bench(|| {
         files
             .par_iter()
-            .map(|(path, kind, bytes)| dealbook::parse::parse_file(path, bytes, *kind, config))
+            .map(|(path, kind, bytes)| parse_file_with(path, bytes, *kind, config, Detail::Reports))
             .filter(|parsed| parsed.record.is_some())
             .count()
     });
@@ -166,7 +171,7 @@ fn bench_piece(bencher: divan::Bencher, size: &str, piece: &str) {
                 file_bytes(size)
                     .iter()
                     .map(|(path, kind, bytes)| {
-                        let parsed = dealbook::parse::parse_file(path, bytes, *kind, config);
+                        let parsed = parse_file_with(path, bytes, *kind, config, Detail::Reports);
                         (path.clone(), parsed)
                     })
                     .collect();
