@@ -4,10 +4,10 @@
 pub mod events;
 pub mod git;
 
-use rustc_hash::FxHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::metrics;

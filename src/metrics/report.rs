@@ -1,10 +1,10 @@
 //! The pipeline report and the one-on-one prep sheet as typed view models. Templates only lay
 //! these out, and `--format json` is the same structs serialized.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::money::{base_amount, Num};
