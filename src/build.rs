@@ -2,9 +2,11 @@
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::history::{History, Unavailable};
 use crate::metrics::report::ReportOptions;
-use crate::model::Audience;
+use crate::model::{Audience, Output};
 use crate::render::{self, Context, Sections, TemplateError, Templates};
 use crate::vault::Vault;
 use crate::write::atomic;
@@ -35,38 +37,38 @@ pub fn templates(vault: &Vault) -> Templates {
 
 /// Renders each output (one context per audience and need), writing only files whose text changed.
 /// Nothing is written unless every template renders, so a broken template keeps the last
-/// good outputs.
+/// good outputs. Contexts and outputs are computed on all cores: watch waits for the slowest.
 pub fn build(
     vault: &Vault,
     options: &ReportOptions,
     history: &Result<History, Unavailable>,
 ) -> Result<Vec<Built>, BuildError> {
     let templates = templates(vault);
-    let mut contexts: Vec<((Audience, Sections), Context)> = Vec::new();
-    let mut rendered = Vec::new();
+    let key = |output: &Output| (output.audience, Sections::for_template(&output.template));
+    let mut keys: Vec<(Audience, Sections)> = Vec::new();
     for output in &vault.config.outputs {
-        let key = (output.audience, Sections::for_template(&output.template));
-        let context = match contexts.iter().position(|(k, _)| *k == key) {
-            Some(i) => &contexts[i].1,
-            None => {
-                let (audience, sections) = key;
-                let context = render::context(
-                    &vault.index,
-                    &vault.config,
-                    options,
-                    audience,
-                    history,
-                    sections,
-                );
-                contexts.push((key, context));
-                &contexts.last().expect("just pushed").1
-            }
-        };
-        rendered.push((
-            PathBuf::from(&output.to),
-            templates.render(&output.template, context)?,
-        ));
+        if !keys.contains(&key(output)) {
+            keys.push(key(output));
+        }
     }
+    let contexts: Vec<Context> = keys
+        .par_iter()
+        .map(|&(audience, sections)| {
+            let (index, config) = (&vault.index, &vault.config);
+            render::context(index, config, options, audience, history, sections)
+        })
+        .collect();
+    let rendered: Vec<(PathBuf, String)> = vault
+        .config
+        .outputs
+        .par_iter()
+        .map(|output| {
+            let at = keys.iter().position(|k| *k == key(output));
+            let context = &contexts[at.expect("every output's key is among the keys")];
+            let text = templates.render(&output.template, context)?;
+            Ok((PathBuf::from(&output.to), text))
+        })
+        .collect::<Result<_, TemplateError>>()?;
     rendered
         .into_iter()
         .map(|(path, text)| {
