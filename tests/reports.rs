@@ -390,3 +390,44 @@ fn period_and_since_change_the_numbers() {
     let json: serde_json::Value = serde_json::from_str(&prep).unwrap();
     assert_eq!(json["since"], "2026-11-01");
 }
+
+/// The reports keep of contacts and accounts only what they show: their names and tasks.
+#[test]
+fn contacts_tasks_and_names_reach_the_reports() {
+    let v = vault(&[
+        (
+            "deals/acme.md",
+            "---\ntitle: Acme\nstage: proposal\namount: 1000\nclose_date: 2026-12-15\ndecision_maker: jane\n---\n",
+        ),
+        (
+            "contacts/jane.md",
+            "---\nname: Jane Doe\nemail: jane@acme.example\n---\nLong notes.\n\n## Tasks\n- [ ] Send Jane the case study due:2026-11-25\n",
+        ),
+    ]);
+    let prep = run(v.path(), &["prep"]);
+    assert!(prep.contains("Send Jane the case study"), "{prep}");
+    assert!(prep.contains("(Jane Doe)"), "{prep}");
+    let json = run(v.path(), &["prep", "--format", "json"]);
+    assert!(json.contains("\"decision_maker\": \"Jane Doe\""), "{json}");
+}
+
+/// A template that fails while rendering to stdout is an error naming its line, exit 1.
+#[test]
+fn a_template_error_while_printing_is_reported() {
+    let v = vault(&[
+        ("deals/acme.md", "---\nstage: demo\n---\n"),
+        (
+            "templates/broken.md",
+            "{% for d in deals %}\n{{ d.title }} {{ d.nope.deeper }}\n{% endfor %}\n",
+        ),
+    ]);
+    let output = dealbook()
+        .arg("--vault")
+        .arg(v.path())
+        .args(["--as-of", AS_OF, "render", "broken.md"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains("template broken.md, line 2"), "{stderr}");
+}
