@@ -48,7 +48,9 @@ pub fn date(value: Value, format: Option<String>) -> Result<String, Error> {
         return Ok("—".into());
     }
     let date = to_date(&value)?;
-    let format = format.unwrap_or_else(|| "%Y-%m-%d".into());
+    let Some(format) = format else {
+        return Ok(date.to_string()); // %Y-%m-%d, without parsing a format on every call
+    };
     let items: Vec<chrono::format::Item> = chrono::format::StrftimeItems::new(&format).collect();
     if items.contains(&chrono::format::Item::Error) {
         return Err(Error::new(
@@ -106,7 +108,11 @@ fn symbol(currency: &str) -> Option<&'static str> {
 
 /// `1234567.5` with 2 digits → `1,234,567.50`.
 fn grouped(amount: f64, digits: usize) -> String {
-    let text = format!("{amount:.digits$}");
+    let text = match digits {
+        // Whole amounts print as integers: much faster than rounding a float to 0 places.
+        0 if amount < 1e15 => (amount.round() as u64).to_string(),
+        _ => format!("{amount:.digits$}"),
+    };
     let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
     let mut out = String::new();
     for (i, c) in whole.chars().enumerate() {
@@ -132,6 +138,8 @@ mod tests {
         assert_eq!(grouped(999.0, 0), "999");
         assert_eq!(grouped(1000.0, 0), "1,000");
         assert_eq!(grouped(0.0, 0), "0");
+        assert_eq!(grouped(1000.004, 0), "1,000");
+        assert_eq!(grouped(2e16, 0), "20,000,000,000,000,000");
     }
 
     #[test]
