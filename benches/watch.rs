@@ -7,13 +7,14 @@
 //!
 //! The vault (with `outputs:` for pipeline.md and the manager's prep.md) is loaded once; each
 //! iteration rewrites one deal with a different amount, then calls `Vault::refresh` on that
-//! path and `build::build`. The `with_history` benches also read the git history on every
-//! save, as `watch` does (the cached vault lives under `target/`, inside this repository,
-//! whose history holds no commit of it: the cost of asking git, not of a long history).
+//! path and `build::build`. The `with_history` benches also ask for the git history on every
+//! save, as `watch` does (through `history::Cache`; the cached vault lives under `target/`,
+//! inside this repository, whose history holds no commit of it: the cost of asking git, not of
+//! a long history).
 
 mod common;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 use dealbook::history::Unavailable;
@@ -61,9 +62,12 @@ fn save_refresh_build(size: &str, with_history: bool, bencher: divan::Bencher) {
         "the generated config has outputs"
     );
     let options = common::options(vault.config.fiscal_year_start);
+    // As `watch` does: the commits are read again only when the repository moved.
+    let cache = RefCell::new(dealbook::history::Cache::default());
     let read_history = |vault: &Vault| {
         if with_history {
-            dealbook::history::read(vault, common::anchor(), &mut |_, _| {})
+            let mut cache = cache.borrow_mut();
+            cache.read(vault, common::anchor(), &mut |_, _| {})
         } else {
             Err(Unavailable::Disabled)
         }

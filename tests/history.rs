@@ -1788,3 +1788,67 @@ fn the_waterfall_agrees_with_the_pipeline_when_a_deal_has_errors() {
     assert_eq!(open, 1000.0);
     assert_eq!(number(&w["end"]), open, "{w:#}");
 }
+
+/// `watch` keeps what the commits say between saves and reads them again once the repository
+/// moved: a commit made while it runs shows at the next save.
+#[test]
+fn watch_sees_a_commit_made_while_it_runs() {
+    let repo = Repo::new();
+    repo.write(
+        "dealbook.yaml",
+        "outputs: [{ template: stages.md, to: reports/stages.md }]\n",
+    )
+    .write(
+        "templates/stages.md",
+        "{% for d in deals %}{{ d.id }} {{ d.stage }} {{ d.days_in_stage }}\n{% endfor %}",
+    )
+    .write(
+        "deals/acme.md",
+        &basic("Acme", "demo", "1000", "2026-12-15"),
+    );
+    repo.commit("2026-10-01", "Acme");
+
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dealbook"));
+    repo.isolate(&mut cmd);
+    let mut watch = cmd
+        .env_remove("DEALBOOK_VAULT")
+        .env_remove("DEALBOOK_TODAY")
+        .arg("--vault")
+        .arg(&repo.vault)
+        .args(["--as-of", AS_OF, "watch"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start dealbook watch");
+    let output = repo.vault.join("reports/stages.md");
+    let shows = |expected: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let now = std::fs::read_to_string(&output).unwrap_or_default();
+            if now == expected || std::time::Instant::now() > deadline {
+                return now;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    // In demo since the first commit, 53 days before AS_OF.
+    let first = shows("acme demo 53\n");
+
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    );
+    repo.commit("2026-11-01", "Acme: proposal");
+    // A save after the commit: the stage move now has the commit's date, not today's.
+    repo.write(
+        "deals/other.md",
+        &basic("Other", "demo", "500", "2026-12-20"),
+    );
+    let after = shows("acme proposal 22\nother demo 0\n");
+
+    let _ = watch.kill();
+    let _ = watch.wait();
+    assert_eq!(first, "acme demo 53\n");
+    assert_eq!(after, "acme proposal 22\nother demo 0\n");
+}

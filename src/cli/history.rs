@@ -12,9 +12,22 @@ use dealbook::Vault;
 
 /// Reads the history, with a progress bar on stderr once it has taken more than a second.
 pub fn read(vault: &Vault, today: NaiveDate) -> Result<History, Unavailable> {
+    with_progress(|progress| history::read(vault, today, progress))
+}
+
+/// `read` for watch: the commits are read again only when the repository moved.
+pub fn read_cached(
+    vault: &Vault,
+    today: NaiveDate,
+    cache: &mut history::Cache,
+) -> Result<History, Unavailable> {
+    with_progress(|progress| cache.read(vault, today, progress))
+}
+
+fn with_progress<T>(read: impl FnOnce(&mut dyn FnMut(usize, usize)) -> T) -> T {
     let started = Instant::now();
     let mut bar: Option<ProgressBar> = None;
-    let result = history::read(vault, today, &mut |done, total| {
+    let result = read(&mut |done, total| {
         if bar.is_none() && started.elapsed() > Duration::from_secs(1) {
             let style =
                 ProgressStyle::with_template("reading history {bar:30} {pos}/{len} file versions")

@@ -12,6 +12,7 @@ use anyhow::{anyhow, Context as _};
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent};
 
+use dealbook::history;
 use dealbook::parse::Detail;
 use dealbook::vault::changes::{classify, Change};
 use dealbook::Vault;
@@ -64,7 +65,8 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
     })
     .context("cannot handle Ctrl-C")?;
 
-    rebuild(&vault, env, "start", Instant::now());
+    let mut history = history::Cache::default();
+    rebuild(&vault, env, &mut history, "start", Instant::now());
     eprintln!("watching {} (Ctrl-C to stop)", root.display());
 
     while let Ok(first) = events.recv() {
@@ -105,7 +107,11 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
         }
         let what = if config {
             match Vault::load_detail(&root, Detail::Reports) {
-                Ok(reloaded) => vault = reloaded,
+                Ok(reloaded) => {
+                    vault = reloaded;
+                    // The folders and field names that history is read with may have changed.
+                    history = history::Cache::default();
+                }
                 Err(diagnostic) => {
                     eprintln!("{}", super::located(&root, &diagnostic));
                     eprintln!("keeping the last good config and outputs");
@@ -120,7 +126,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
         } else {
             continue;
         };
-        rebuild(&vault, env, &what, started);
+        rebuild(&vault, env, &mut history, &what, started);
     }
     eprintln!("stopped watching");
     Ok(ExitCode::SUCCESS)
@@ -157,8 +163,14 @@ fn refresh(vault: &mut Vault, records: BTreeSet<PathBuf>) -> Option<Vec<PathBuf>
 
 /// Renders every output and prints one line: what changed, what was written, how long it took.
 /// On a template error the last good outputs stay as they are.
-fn rebuild(vault: &Vault, env: &super::Env, what: &str, started: Instant) {
-    let history = super::history::read(vault, env.today());
+fn rebuild(
+    vault: &Vault,
+    env: &super::Env,
+    cache: &mut history::Cache,
+    what: &str,
+    started: Instant,
+) {
+    let history = super::history::read_cached(vault, env.today(), cache);
     let options = super::report::default_options(vault, env.today(), &history);
     match dealbook::build::build(vault, &options, &history) {
         Ok(built) => {

@@ -70,6 +70,12 @@ fn git(dir: &Path, args: &[&str]) -> Result<String, Unavailable> {
     }
 }
 
+/// HEAD and every ref (branches, tags, review tags), as one text that changes whenever any of
+/// them moves; `None` when git cannot tell (no repository, no commit yet).
+pub fn refs(vault: &Path) -> Option<String> {
+    git(vault, &["show-ref", "--head"]).ok()
+}
+
 impl Repository {
     pub fn open(vault: &Path) -> Result<Repository, Unavailable> {
         let prefix = match git(vault, &["rev-parse", "--show-prefix"]) {

@@ -141,6 +141,70 @@ pub fn read(
     today: NaiveDate,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<History, Unavailable> {
+    Ok(read_committed(vault, progress)?.with_working_tree(vault, today))
+}
+
+/// The history as the commits tell it, before the uncommitted edits are added.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    deals: Vec<DealHistory>,
+    reviews: Vec<NaiveDate>,
+    shallow: bool,
+}
+
+impl Committed {
+    /// The whole history: these commits, then the working tree's edits as the newest state.
+    pub fn with_working_tree(&self, vault: &Vault, today: NaiveDate) -> History {
+        let mut deals = self.deals.clone();
+        add_working_tree(&mut deals, vault, today);
+        deals.retain(|d| !d.snapshots.is_empty());
+        deals.sort_by(|a, b| a.id.cmp(&b.id));
+        History {
+            deals,
+            reviews: self.reviews.clone(),
+            shallow: self.shallow,
+        }
+    }
+}
+
+/// The history for `watch`, which asks on every save: the commits are read again only when the
+/// repository's refs moved (a commit, a checkout, a review tag); the working tree every time.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// The refs when the commits were read, and what they said.
+    committed: Option<(String, Committed)>,
+}
+
+impl Cache {
+    pub fn read(
+        &mut self,
+        vault: &Vault,
+        today: NaiveDate,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<History, Unavailable> {
+        if !vault.config.history {
+            return Err(Unavailable::Disabled);
+        }
+        let refs = git::refs(&vault.root);
+        match &self.committed {
+            Some((read_at, committed)) if refs.is_some() && Some(read_at) == refs.as_ref() => {
+                Ok(committed.with_working_tree(vault, today))
+            }
+            _ => {
+                self.committed = None;
+                let committed = read_committed(vault, progress)?;
+                let history = committed.with_working_tree(vault, today);
+                self.committed = refs.map(|refs| (refs, committed));
+                Ok(history)
+            }
+        }
+    }
+}
+
+fn read_committed(
+    vault: &Vault,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Committed, Unavailable> {
     if !vault.config.history {
         return Err(Unavailable::Disabled);
     }
@@ -197,7 +261,7 @@ pub fn read(
         })
         .collect();
 
-    let mut deals: Vec<DealHistory> = lineages
+    let deals: Vec<DealHistory> = lineages
         .into_iter()
         .filter_map(|lineage| {
             let last = lineage.last()?.1.clone();
@@ -224,10 +288,7 @@ pub fn read(
             })
         })
         .collect();
-    add_working_tree(&mut deals, vault, today);
-    deals.retain(|d| !d.snapshots.is_empty());
-    deals.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(History {
+    Ok(Committed {
         deals,
         reviews: repository.reviews()?,
         shallow: repository.shallow,
