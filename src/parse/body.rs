@@ -66,7 +66,7 @@ fn with_pulldown(text: &str) -> (Vec<Heading>, Vec<Item>) {
 fn body_of(text: &str, first_line: usize, headings: Vec<Heading>, items: Vec<Item>) -> Body {
     let private_sections = private_sections(&headings, text.len());
     let lines = LineIndex::new(text, first_line);
-    let mut body = Body { ..Body::default() };
+    let mut body = Body::default();
     for item in items {
         let private = in_section(&private_sections, item.start);
         let line = lines.line(item.start);

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{AnyRecord, Config, Fields, Kind};
+use crate::model::{AnyRecord, Body, Config, Fields, Kind};
 use front_matter::FrontMatter;
 
 /// What one file yields: a record if it is one and it could be read, and every problem found.
@@ -133,20 +133,7 @@ pub fn parse_file_with(
         path: path.to_path_buf(),
         fields,
         renamed,
-        body: if detail == Detail::All || kind == Kind::Deal {
-            body::parse(split.body, split.body_line)
-        } else if ["[ ]", "[x]", "[X]"]
-            .iter()
-            .any(|box_| split.body.contains(box_))
-        {
-            let tasks = body::parse(split.body, split.body_line).tasks;
-            crate::model::Body {
-                tasks,
-                ..Default::default()
-            }
-        } else {
-            crate::model::Body::default() // no task can be in it
-        },
+        body: read_body(split.body, split.body_line, kind, detail),
     };
     parsed.record = record::build(parts, config, &mut parsed.diagnostics);
     if detail == Detail::Reports {
@@ -161,6 +148,22 @@ pub fn parse_file_with(
         }
     }
     parsed
+}
+
+/// The body, as much of it as `detail` keeps: whole for a deal; for the reports, only the tasks
+/// of a contact or an account.
+fn read_body(text: &str, first_line: usize, kind: Kind, detail: Detail) -> Body {
+    if detail == Detail::All || kind == Kind::Deal {
+        return body::parse(text, first_line);
+    }
+    // Every task has its box; without one there is nothing to parse.
+    if !["[ ]", "[x]", "[X]"].iter().any(|b| text.contains(b)) {
+        return Body::default();
+    }
+    Body {
+        tasks: body::parse(text, first_line).tasks,
+        ..Body::default()
+    }
 }
 
 /// A note outside the record folders is only ours if it says so with `type:`; report its YAML
