@@ -151,13 +151,13 @@ fn explain(message: &str) -> String {
 /// tags, escapes, comments after values, duplicate keys, errors. Reading front matter this
 /// way is several times faster than building serde_yaml's event stream and values.
 mod simple {
-    use std::collections::HashSet;
+    use rustc_hash::FxHashSet;
 
     use crate::model::Value;
 
     pub fn mapping(yaml: &str) -> Option<Vec<(String, Value)>> {
         let mut entries: Vec<(String, Value)> = Vec::new();
-        let mut keys: HashSet<&str> = HashSet::new();
+        let mut keys: FxHashSet<&str> = FxHashSet::default();
         for line in yaml.split('\n') {
             let line = line.strip_suffix('\r').unwrap_or(line);
             if line.trim_matches(' ').is_empty() || line.starts_with('#') {
