@@ -5,6 +5,7 @@ mod index;
 mod walk;
 
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -226,6 +227,17 @@ impl Vault {
     }
 }
 
+/// A file's bytes. Most records are well under 4 KiB: one read, without first asking the
+/// system for the file's size and position as `fs::read` and `File::read_to_end` do (those
+/// are a third of the system calls of a load; `take` reads through the plain `Read` path).
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::with_capacity(4096);
+    std::fs::File::open(path)?
+        .take(u64::MAX)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 fn read_and_parse(
     root: &Path,
     path: &Path,
@@ -233,7 +245,7 @@ fn read_and_parse(
     config: &Config,
     detail: Detail,
 ) -> ParsedFile {
-    match std::fs::read(root.join(path)) {
+    match read_file(&root.join(path)) {
         Ok(bytes) => parse::parse_file_with(path, &bytes, folder_kind, config, detail),
         Err(e) => ParsedFile {
             record: None,
