@@ -1,6 +1,6 @@
-//! Deal views, reviews and synopses reach templates as objects read field by field, not as copies: a
-//! report over ten thousand deals would otherwise convert every field of every deal (its log,
-//! tasks and body included) whether the template reads it or not.
+//! Deal views, reviews and synopses reach templates as objects read field by field, not as
+//! copies: a report over ten thousand deals would otherwise convert every field of every deal
+//! (its log, tasks and body included) whether the template reads it or not.
 
 use std::sync::Arc;
 
