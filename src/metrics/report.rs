@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use chrono::{Duration, NaiveDate};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
@@ -372,7 +373,7 @@ fn deal_views(
     // By close date (undated last), then id.
     deals.sort_by_key(|d| (d.close_date.is_none(), d.close_date, &d.record.id));
     deals
-        .into_iter()
+        .into_par_iter()
         .map(|deal| {
             let view = deal_view(deal, index, config, options, trends.get(&deal.record.id));
             Shared::new(view)
