@@ -243,8 +243,8 @@ pub struct Changes {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Commitments {
-    pub overdue: Vec<TaskView>,
-    pub due_this_week: Vec<TaskView>,
+    pub overdue: Vec<Shared<TaskView>>,
+    pub due_this_week: Vec<Shared<TaskView>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -712,6 +712,7 @@ fn commitments(index: &Index, as_of: NaiveDate) -> Commitments {
     });
     let (overdue, due_this_week) = tasks
         .into_iter()
+        .map(Shared::new)
         .partition(|t| t.task.due.is_some_and(|d| d < as_of));
     Commitments {
         overdue,

@@ -1,4 +1,4 @@
-//! Deal views, reviews and synopses reach templates as objects read field by field, not as
+//! Deal views, reviews, synopses and tasks reach templates as objects read field by field, not as
 //! copies: a report over ten thousand deals would otherwise convert every field of every deal
 //! (its log, tasks and body included) whether the template reads it or not.
 
@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Value};
 
-use crate::metrics::report::{DealSynopsis, DealView, Review};
+use crate::metrics::report::{DealSynopsis, DealView, Review, TaskView};
 
 /// Lists a type's fields once, for both the key list and the lookup. `rest` answers the
 /// `extra` keys, which are not fields of the type.
@@ -102,6 +102,27 @@ template_object!(
     |_, _| None
 );
 
+template_object!(
+    TaskView,
+    [record, title, path],
+    ["text", "done", "due", "manager", "line", "private"],
+    task_field
+);
+
+/// The task's own fields, which a task view shows beside its record's.
+fn task_field(view: &TaskView, key: &str) -> Option<Value> {
+    let task = &view.task;
+    Some(match key {
+        "text" => Value::from(task.text.as_str()),
+        "done" => Value::from(task.done),
+        "due" => Value::from_serialize(task.due),
+        "manager" => Value::from(task.manager),
+        "line" => Value::from(task.line),
+        "private" => Value::from(task.private),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,9 +152,9 @@ mod tests {
     }
 
     #[test]
-    fn deal_views_and_reviews_read_the_same_as_their_json() {
+    fn every_shared_part_reads_the_same_as_its_json() {
         let config = Config::default();
-        let text = "---\ntitle: Acme\namount: 1200\nstage: proposal\nclose_date: 2026-12-01\ncustom: [1, 2]\nbuying_signals: Asked for a contract\n---\nNotes.\n\n## Log\n- 2026-11-01: Call.\n\n## Tasks\n- [ ] Send @manager due:2026-11-30\n";
+        let text = "---\ntitle: Acme\namount: 1200\nstage: proposal\nclose_date: 2026-12-01\ncustom: [1, 2]\nbuying_signals: Asked for a contract\n---\nNotes.\n\n## Log\n- 2026-11-01: Call.\n\n## Tasks\n- [ ] Send @manager due:2026-11-30\n- [ ] Call back due:2026-11-25\n";
         let parsed = parse_file(
             Path::new("deals/acme.md"),
             text.as_bytes(),
@@ -154,5 +175,6 @@ mod tests {
         same_as_json(&prep.pipeline.deals[0]);
         same_as_json(&prep.reviews[0]);
         same_as_json(&prep.asks[0]);
+        same_as_json(&prep.commitments.due_this_week[0]);
     }
 }
