@@ -25,14 +25,20 @@ fn vault(files: &[(&str, &str)]) -> TempDir {
     dir
 }
 
-fn run(vault: &Path, args: &[&str]) -> String {
-    let output = dealbook()
+/// `dealbook --vault VAULT --as-of AS_OF ARGS…`, finished.
+fn outcome(vault: &Path, args: &[&str]) -> std::process::Output {
+    dealbook()
         .arg("--vault")
         .arg(vault)
         .args(["--as-of", AS_OF])
         .args(args)
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+/// `outcome`, which must succeed: its stdout.
+fn run(vault: &Path, args: &[&str]) -> String {
+    let output = outcome(vault, args);
     assert!(
         output.status.success(),
         "{}",
@@ -277,12 +283,7 @@ fn a_template_error_names_the_template_and_line() {
             "# Deals\n\n{% for d in deals %}{{ d.stgae }}{% endfor %}\n",
         ),
     ]);
-    let output = dealbook()
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["render", "bad.md"])
-        .output()
-        .unwrap();
+    let output = outcome(dir.path(), &["render", "bad.md"]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -290,12 +291,7 @@ fn a_template_error_names_the_template_and_line() {
         "{stderr}"
     );
 
-    let missing = dealbook()
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["render", "nope.md"])
-        .output()
-        .unwrap();
+    let missing = outcome(dir.path(), &["render", "nope.md"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.md"));
 }
@@ -312,12 +308,7 @@ fn a_broken_file_is_reported_and_the_rest_renders() {
             "---\ntitle: Broken\nstage: demo\namount: [oops\n---\n",
         ),
     ]);
-    let output = dealbook()
-        .arg("--vault")
-        .arg(dir.path())
-        .args(["--as-of", AS_OF, "pipeline"])
-        .output()
-        .unwrap();
+    let output = outcome(dir.path(), &["pipeline"]);
     assert!(output.status.success());
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -343,12 +334,7 @@ fn output_file_and_build() {
     assert_eq!(written, run(dir.path(), &["pipeline"]));
 
     let build = |expected: &str| {
-        let output = dealbook()
-            .arg("--vault")
-            .arg(dir.path())
-            .args(["--as-of", AS_OF, "build"])
-            .output()
-            .unwrap();
+        let output = outcome(dir.path(), &["build"]);
         assert!(output.status.success());
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(stderr.matches(expected).count(), 2, "{stderr}");
@@ -421,13 +407,47 @@ fn a_template_error_while_printing_is_reported() {
             "{% for d in deals %}\n{{ d.title }} {{ d.nope.deeper }}\n{% endfor %}\n",
         ),
     ]);
-    let output = dealbook()
-        .arg("--vault")
-        .arg(v.path())
-        .args(["--as-of", AS_OF, "render", "broken.md"])
-        .output()
-        .unwrap();
+    let output = outcome(v.path(), &["render", "broken.md"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success());
     assert!(stderr.contains("template broken.md, line 2"), "{stderr}");
+}
+
+/// A reader that stops early (`dealbook prep | head`) is no error: exit 0, nothing on stderr,
+/// though the report is written while it renders.
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let files: Vec<(String, String)> = (0..400)
+        .map(|i| {
+            let text = format!(
+                "---\ntitle: Deal number {i} with a long enough title\nstage: demo\namount: {}\nclose_date: 2026-12-15\n---\n",
+                1000 + i
+            );
+            (format!("deals/deal-{i}.md"), text)
+        })
+        .collect();
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let v = vault(&files);
+    // Far more than a pipe holds, so the writes after the reader left do fail.
+    assert!(run(v.path(), &["prep"]).len() > 256 * 1024);
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dealbook"))
+        .env_remove("DEALBOOK_VAULT")
+        .env_remove("DEALBOOK_TODAY")
+        .arg("--vault")
+        .arg(v.path())
+        .args(["--as-of", AS_OF, "prep"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 64];
+    std::io::Read::read_exact(&mut child.stdout.take().unwrap(), &mut first).unwrap();
+    let finished = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&finished.stderr);
+    assert!(finished.status.success(), "{stderr}");
+    assert_eq!(stderr, "");
 }

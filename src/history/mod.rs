@@ -187,7 +187,7 @@ impl Cache {
         }
         let refs = git::refs(&vault.root);
         match &self.committed {
-            Some((read_at, committed)) if refs.is_some() && Some(read_at) == refs.as_ref() => {
+            Some((read_at, committed)) if refs.as_ref() == Some(read_at) => {
                 Ok(committed.with_working_tree(vault, today))
             }
             _ => {

@@ -203,17 +203,22 @@ fn leading_date(text: &str) -> Option<(NaiveDate, &str)> {
     Some((date, rest.trim()))
 }
 
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
+/// `YYYY-MM-DD` in shape: ten bytes, digits around two dashes (a real date or not).
+pub fn is_date_shaped(text: &str) -> bool {
     let b = text.as_bytes();
-    let shaped = b.len() == 10
+    b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
         && b.iter()
             .enumerate()
-            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
-    if !shaped {
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+}
+
+pub fn parse_date(text: &str) -> Option<NaiveDate> {
+    if !is_date_shaped(text) {
         return None;
     }
+    let b = text.as_bytes();
     let number = |digits: &[u8]| {
         digits
             .iter()
@@ -494,13 +499,7 @@ mod tests {
             "a * b\n",
             "Jane's\n",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::parse::xorshift(0x9e37_79b9_7f4a_7c15);
         let mut fast = 0;
         for round in 0..20_000 {
             let lines = if round < pieces.len() {
@@ -520,7 +519,8 @@ mod tests {
             if next(4) == 0 {
                 text.pop(); // no final newline
             }
-            let slow = body_of(&text, 3, with_pulldown(&text).0, with_pulldown(&text).1);
+            let (headings, items) = with_pulldown(&text);
+            let slow = body_of(&text, 3, headings, items);
             if let Some((headings, items)) = simple::scan(&text) {
                 fast += 1;
                 assert_eq!(body_of(&text, 3, headings, items), slow, "{text:?}");

@@ -215,6 +215,19 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
     Ok(config)
 }
 
+/// A fixed pseudo-random sequence for the tests that hold the fast paths to the real parsers:
+/// each call of `next(n)` gives a number below `n`.
+#[cfg(test)]
+fn xorshift(seed: u64) -> impl FnMut(usize) -> usize {
+    let mut state = seed;
+    move |n| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

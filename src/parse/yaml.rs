@@ -273,14 +273,7 @@ mod simple {
     /// `48000`, `-5`, `0.5`, `48000.50` and `2026-12-15` (a string: YAML 1.2 has no dates);
     /// every other spelling of a number goes to serde_yaml.
     fn number_or_date(text: &str) -> Option<Value> {
-        let b = text.as_bytes();
-        if b.len() == 10
-            && b[4] == b'-'
-            && b[7] == b'-'
-            && b.iter()
-                .enumerate()
-                .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
-        {
+        if crate::parse::body::is_date_shaped(text) {
             return Some(Value::String(text.to_string()));
         }
         let unsigned = text.strip_prefix('-').unwrap_or(text);
@@ -569,13 +562,7 @@ mod tests {
             check(doc);
         }
         // Documents of several lines mixing all of the above, chosen by a fixed xorshift.
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut next = crate::parse::xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3_000 {
             let mut doc = String::new();
             for _ in 0..1 + next(6) {

@@ -21,7 +21,8 @@ use crate::vault::Index;
 pub use templates::{RenderError, TemplateError, Templates};
 
 /// How much a template needs. The built-in `pipeline.*` templates need only the pipeline's
-/// numbers; the one-on-one sections (a copy of every open deal and more) are left out for them.
+/// numbers; the one-on-one sections (a review of every open deal and more) are not computed
+/// for them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sections {
     Pipeline,

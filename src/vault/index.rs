@@ -19,17 +19,16 @@ pub struct Index {
     pub accounts: Vec<Arc<Account>>,
     /// Parse problems and broken links, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
-    lookups: Lookups,
+    deals_by_id: HashMap<String, usize>,
+    contacts_by_link: Lookup,
+    accounts_by_link: Lookup,
 }
 
-/// Where each record is, by id, and by id, title or name ignoring case (for links).
+/// Where each record of one kind is: by id, and by id or name ignoring case (for links).
 #[derive(Debug, Clone, Default)]
-struct Lookups {
-    deals: HashMap<String, usize>,
-    contacts: HashMap<String, usize>,
-    accounts: HashMap<String, usize>,
-    contact_names: HashMap<String, usize>,
-    account_names: HashMap<String, usize>,
+struct Lookup {
+    by_id: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
 }
 
 fn by_id<'a>(records: impl Iterator<Item = &'a Record>) -> HashMap<String, usize> {
@@ -39,18 +38,33 @@ fn by_id<'a>(records: impl Iterator<Item = &'a Record>) -> HashMap<String, usize
         .collect()
 }
 
-fn by_name<'a>(records: impl Iterator<Item = (&'a Record, &'a str)>) -> HashMap<String, usize> {
-    let mut names = HashMap::default();
-    for (i, (record, name)) in records.enumerate() {
-        for key in [record.id.as_str(), name] {
-            let key = key.trim().to_lowercase();
-            // An id written in lower case is found by id already.
-            if key != record.id {
-                names.entry(key).or_insert(i);
+impl Lookup {
+    fn new<'a>(records: impl Iterator<Item = (&'a Record, &'a str)> + Clone) -> Lookup {
+        let mut by_name = HashMap::default();
+        for (i, (record, name)) in records.clone().enumerate() {
+            for key in [record.id.as_str(), name] {
+                let key = key.trim().to_lowercase();
+                // An id written in lower case is found by id already.
+                if key != record.id {
+                    by_name.entry(key).or_insert(i);
+                }
             }
         }
+        Lookup {
+            by_id: by_id(records.map(|(record, _)| record)),
+            by_name,
+        }
     }
-    names
+
+    /// The position of the record `target` names: by id, else by id ignoring case, else by
+    /// name ignoring case.
+    fn find(&self, target: &str) -> Option<usize> {
+        self.by_id.get(target).copied().or_else(|| {
+            let lower = target.trim().to_lowercase();
+            let found = self.by_id.get(&lower).or_else(|| self.by_name.get(&lower));
+            found.copied()
+        })
+    }
 }
 
 impl Index {
@@ -61,19 +75,14 @@ impl Index {
         accounts: Vec<Arc<Account>>,
         diagnostics: Vec<Diagnostic>,
     ) -> Index {
-        let lookups = Lookups {
-            deals: by_id(deals.iter().map(|d| &d.record)),
-            contacts: by_id(contacts.iter().map(|c| &c.record)),
-            accounts: by_id(accounts.iter().map(|a| &a.record)),
-            contact_names: by_name(contacts.iter().map(|c| (&c.record, c.name.as_str()))),
-            account_names: by_name(accounts.iter().map(|a| (&a.record, a.name.as_str()))),
-        };
         Index {
+            deals_by_id: by_id(deals.iter().map(|d| &d.record)),
+            contacts_by_link: Lookup::new(contacts.iter().map(|c| (&c.record, c.name.as_str()))),
+            accounts_by_link: Lookup::new(accounts.iter().map(|a| (&a.record, a.name.as_str()))),
             deals,
             contacts,
             accounts,
             diagnostics,
-            lookups,
         }
     }
 
@@ -158,43 +167,27 @@ impl Index {
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {
-        self.deals.get(*self.lookups.deals.get(id)?).map(|d| &**d)
+        Some(&self.deals[*self.deals_by_id.get(id)?])
     }
 
     pub fn contact(&self, id: &str) -> Option<&Contact> {
-        self.contacts
-            .get(*self.lookups.contacts.get(id)?)
-            .map(|c| &**c)
+        Some(&self.contacts[*self.contacts_by_link.by_id.get(id)?])
     }
 
     pub fn account(&self, id: &str) -> Option<&Account> {
-        self.accounts
-            .get(*self.lookups.accounts.get(id)?)
-            .map(|a| &**a)
+        Some(&self.accounts[*self.accounts_by_link.by_id.get(id)?])
     }
 
-    /// The account a link names: by id, else by id ignoring case, else by name ignoring case.
+    /// The account a link names (see `Lookup::find`).
     pub fn account_for(&self, link: &Option<Link>) -> Option<&Account> {
-        let target = &link.as_ref()?.target;
-        self.account(target).or_else(|| {
-            let lower = target.trim().to_lowercase();
-            self.account(&lower).or_else(|| {
-                let i = self.lookups.account_names.get(&lower)?;
-                Some(&*self.accounts[*i])
-            })
-        })
+        let i = self.accounts_by_link.find(&link.as_ref()?.target)?;
+        Some(&self.accounts[i])
     }
 
-    /// The contact a link names: by id, else by id ignoring case, else by name ignoring case.
+    /// The contact a link names (see `Lookup::find`).
     pub fn contact_for(&self, link: &Option<Link>) -> Option<&Contact> {
-        let target = &link.as_ref()?.target;
-        self.contact(target).or_else(|| {
-            let lower = target.trim().to_lowercase();
-            self.contact(&lower).or_else(|| {
-                let i = self.lookups.contact_names.get(&lower)?;
-                Some(&*self.contacts[*i])
-            })
-        })
+        let i = self.contacts_by_link.find(&link.as_ref()?.target)?;
+        Some(&self.contacts[i])
     }
 }
 
