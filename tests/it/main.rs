@@ -1,0 +1,17 @@
+//! dealbook's integration tests, in one binary (one link step) with a module per area. They
+//! drive the real `dealbook` binary on vaults built in temp folders and on `example-vault/`.
+
+mod check;
+mod cli;
+mod common;
+mod edit;
+mod errors;
+mod hardening;
+mod history;
+mod list;
+mod metrics;
+mod reports;
+mod robustness;
+mod transfer;
+mod watch;
+mod whatif;
