@@ -124,14 +124,15 @@ fn bench_report(bencher: divan::Bencher, size: &str, template: &str) {
     });
 }
 
-/// The context for `build`'s manager output: redaction, then the prep sheet.
+/// The context for `build`'s manager output: the prep sheet on the manager's index (built once
+/// per load; the `index_manager` piece measures building it).
 fn bench_context_manager(bencher: divan::Bencher, size: &str) {
     let vault = loaded(size);
     let options = common::options(vault.config.fiscal_year_start);
     let history = history(vault);
     bencher.bench(|| {
         render::context(
-            &vault.index,
+            vault.index_for(Audience::Manager),
             &vault.config,
             &options,
             Audience::Manager,
@@ -146,10 +147,9 @@ fn bench_context_manager(bencher: divan::Bencher, size: &str) {
 }
 
 /// The pieces of loading and reporting, one at a time, to see where the time goes.
-const PIECES: [&str; 7] = [
+const PIECES: [&str; 6] = [
     "index",
-    "redact_me",
-    "redact_manager",
+    "index_manager",
     "pipeline_numbers",
     "prep_numbers",
     "pipeline.md",
@@ -159,14 +159,17 @@ const PIECES: [&str; 7] = [
 /// The pieces of a report, one at a time, to see where its time goes.
 fn bench_piece(bencher: divan::Bencher, size: &str, piece: &str) {
     use dealbook::metrics::report;
-    use dealbook::render::audience;
     let vault = loaded(size);
     let (index, config) = (&vault.index, &vault.config);
     let options = common::options(config.fiscal_year_start);
     let history = history(vault);
     let templates = dealbook::build::templates(vault);
     match piece {
-        "index" => {
+        "index" | "index_manager" => {
+            let audience = match piece {
+                "index" => Audience::Me,
+                _ => Audience::Manager,
+            };
             let files: std::collections::BTreeMap<PathBuf, dealbook::parse::ParsedFile> =
                 file_bytes(size)
                     .iter()
@@ -175,18 +178,8 @@ fn bench_piece(bencher: divan::Bencher, size: &str, piece: &str) {
                         (path.clone(), parsed)
                     })
                     .collect();
-            bencher.bench(|| dealbook::Index::build(&files).deals.len());
+            bencher.bench(|| dealbook::Index::build(&files, audience).deals.len());
         }
-        "redact_me" => bencher.bench(|| {
-            audience::for_audience(index, config, Audience::Me)
-                .deals
-                .len()
-        }),
-        "redact_manager" => bencher.bench(|| {
-            audience::for_audience(index, config, Audience::Manager)
-                .deals
-                .len()
-        }),
         "pipeline_numbers" => bencher.bench(|| {
             report::pipeline(index, config, &options, history.as_ref().ok())
                 .deals

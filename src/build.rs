@@ -54,7 +54,7 @@ pub fn build(
     let contexts: Vec<Context> = keys
         .par_iter()
         .map(|&(audience, sections)| {
-            let (index, config) = (&vault.index, &vault.config);
+            let (index, config) = (vault.index_for(audience), &vault.config);
             render::context(index, config, options, audience, history, sections)
         })
         .collect();

@@ -19,6 +19,7 @@ pub enum Code {
     // errors
     YamlSyntax,
     WrongType,
+    OutOfRange,
     InvalidDate,
     UnknownStage,
     MissingStage,
@@ -38,6 +39,7 @@ pub enum Code {
     UnknownKey,
     NoFxRate,
     SymlinkLoop,
+    SymlinkOutside,
 }
 
 impl Code {
@@ -45,6 +47,7 @@ impl Code {
         match self {
             Code::YamlSyntax => "yaml_syntax",
             Code::WrongType => "wrong_type",
+            Code::OutOfRange => "out_of_range",
             Code::InvalidDate => "invalid_date",
             Code::UnknownStage => "unknown_stage",
             Code::MissingStage => "missing_stage",
@@ -63,6 +66,7 @@ impl Code {
             Code::UnknownKey => "unknown_key",
             Code::NoFxRate => "no_fx_rate",
             Code::SymlinkLoop => "symlink_loop",
+            Code::SymlinkOutside => "symlink_outside",
         }
     }
 
@@ -70,6 +74,7 @@ impl Code {
         match self {
             Code::YamlSyntax
             | Code::WrongType
+            | Code::OutOfRange
             | Code::InvalidDate
             | Code::UnknownStage
             | Code::MissingStage

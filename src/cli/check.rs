@@ -17,12 +17,14 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     // Of contacts and accounts, `check` reads only what parsing them reports.
     let vault = match dealbook::Vault::load_detail(&root, dealbook::parse::Detail::Reports) {
         Ok(vault) => vault,
-        Err(mut diagnostic) => {
+        Err(mut diagnostics) => {
             // A broken config is a problem like any other: same formats, exit 1.
-            diagnostic.path = super::display_path(&root, &diagnostic.path);
+            for diagnostic in &mut diagnostics {
+                diagnostic.path = super::display_path(&root, &diagnostic.path);
+            }
             let text = match args.format {
-                TextOrJson::Json => serde_json::to_string_pretty(&[&diagnostic])? + "\n",
-                TextOrJson::Text => format!("{diagnostic}\n"),
+                TextOrJson::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
+                TextOrJson::Text => diagnostics.iter().map(|d| format!("{d}\n")).collect(),
             };
             super::output::print(&text)?;
             return Ok(ExitCode::from(1));

@@ -31,6 +31,8 @@ pub struct Args {
     /// Write to this file (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    #[command(flatten)]
+    audience: super::ForAudience,
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -40,6 +42,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         What::Contacts => Listing::Contacts,
         What::Accounts => Listing::Accounts,
     };
+    let index = vault.index_for(args.audience.audience());
     let text = match args.format {
         Format::Vcard if !matches!(args.what, What::Contacts) => {
             return Err(super::UsageError(
@@ -47,12 +50,12 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             )
             .into())
         }
-        Format::Vcard => vcard::vcards(&vault.index),
+        Format::Vcard => vcard::vcards(index),
         Format::Json => {
-            serde_json::to_string_pretty(&rows::rows(&vault.index, &vault.config, listing))? + "\n"
+            serde_json::to_string_pretty(&rows::rows(index, &vault.config, listing))? + "\n"
         }
         Format::Csv => {
-            let rows = rows::rows(&vault.index, &vault.config, listing);
+            let rows = rows::rows(index, &vault.config, listing);
             table::csv(&rows, &rows::columns(listing, &rows))
         }
     };

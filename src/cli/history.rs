@@ -53,11 +53,14 @@ pub struct Args {
     since: Option<NaiveDate>,
     #[arg(long, value_enum, default_value_t)]
     format: TextOrJson,
+    #[command(flatten)]
+    audience: super::ForAudience,
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load_detail(dealbook::parse::Detail::Reports)?;
-    let history = read(&vault, env.today());
+    let audience = args.audience.audience();
+    let history = read(&vault, env.today()).map(|h| h.for_audience(audience).into_owned());
     // A deal deleted from the vault still has a history under its id.
     let only = match &args.id {
         Some(wanted) if history.as_ref().is_ok_and(|h| h.deal(wanted).is_some()) => {

@@ -30,6 +30,8 @@ pub struct Args {
     filter: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    audience: super::ForAudience,
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -46,7 +48,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         What::Accounts => Listing::Accounts,
         What::Tasks => Listing::Tasks,
     };
-    let mut rows = rows::rows(&vault.index, &vault.config, listing);
+    let index = vault.index_for(args.audience.audience());
+    let mut rows = rows::rows(index, &vault.config, listing);
     if let Some(filter) = &filter {
         rows.retain(|row| filter.matches(row));
     }

@@ -20,6 +20,7 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
+use dealbook::model::Audience;
 use dealbook::parse::Detail;
 use dealbook::vault::{self, Vault};
 
@@ -83,6 +84,39 @@ enum Command {
     Export(export::Args),
     /// Print shell completions.
     Completions(completions::Args),
+}
+
+/// `--audience`: who will read what a command prints.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum AudienceArg {
+    /// Everything: the rep's own view.
+    #[default]
+    Me,
+    /// No private record, `## Private` section or private field.
+    Manager,
+}
+
+impl From<AudienceArg> for Audience {
+    fn from(audience: AudienceArg) -> Audience {
+        match audience {
+            AudienceArg::Me => Audience::Me,
+            AudienceArg::Manager => Audience::Manager,
+        }
+    }
+}
+
+/// The `--audience` flag, for every command that prints records or numbers.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct ForAudience {
+    /// Who will read it: the manager never sees private records, sections or fields.
+    #[arg(long, value_enum, default_value_t)]
+    audience: AudienceArg,
+}
+
+impl ForAudience {
+    pub fn audience(self) -> Audience {
+        self.audience.into()
+    }
 }
 
 /// A problem with how dealbook was called, not with the vault: exit status 2.
@@ -180,8 +214,10 @@ impl Env {
 
     fn load_detail(&self, detail: Detail) -> anyhow::Result<Vault> {
         let root = self.root()?;
-        Vault::load_detail(&root, detail).map_err(|diagnostic| {
-            eprintln!("{}", located(&root, &diagnostic));
+        Vault::load_detail(&root, detail).map_err(|diagnostics| {
+            for diagnostic in &diagnostics {
+                eprintln!("{}", located(&root, diagnostic));
+            }
             DataErrors.into()
         })
     }

@@ -9,7 +9,7 @@ use chrono::Duration;
 
 use dealbook::history::{History, Unavailable};
 use dealbook::metrics::report::ReportOptions;
-use dealbook::model::{Audience, Period};
+use dealbook::model::Period;
 use dealbook::parse::Detail;
 use dealbook::render::{self, Sections};
 use dealbook::write::atomic;
@@ -32,9 +32,8 @@ pub struct Scope {
     /// The last review: what is new is on or after this day (default: 7 days before --as-of).
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
     since: Option<chrono::NaiveDate>,
-    /// Who will read it: the manager never sees private deals, sections or fields.
-    #[arg(long, value_enum, default_value_t)]
-    audience: Audience,
+    #[command(flatten)]
+    audience: super::ForAudience,
 }
 
 #[derive(Debug, clap::Args)]
@@ -134,11 +133,12 @@ fn load_context(
     let vault = load_reporting(env)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
+    let audience = scope.audience.audience();
     let context = render::context(
-        &vault.index,
+        vault.index_for(audience),
         &vault.config,
         &options,
-        scope.audience,
+        audience,
         &history,
         sections,
     );

@@ -112,8 +112,10 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
                     // The folders and field names that history is read with may have changed.
                     history = history::Cache::default();
                 }
-                Err(diagnostic) => {
-                    eprintln!("{}", super::located(&root, &diagnostic));
+                Err(diagnostics) => {
+                    for diagnostic in &diagnostics {
+                        eprintln!("{}", super::located(&root, diagnostic));
+                    }
                     eprintln!("keeping the last good config and outputs");
                     continue;
                 }

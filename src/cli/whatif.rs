@@ -32,6 +32,8 @@ pub struct Args {
     period: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    #[command(flatten)]
+    audience: super::ForAudience,
 }
 
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
@@ -98,8 +100,13 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .into());
     }
     let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
-    let outcome =
-        whatif(&vault.index, &vault.config, &options, &scenario).map_err(super::UsageError)?;
+    let outcome = whatif(
+        vault.index_for(args.audience.audience()),
+        &vault.config,
+        &options,
+        &scenario,
+    )
+    .map_err(super::UsageError)?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
         Format::Md => markdown(&outcome),

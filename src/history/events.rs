@@ -62,6 +62,10 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
     let mut found = Vec::new();
     let mut previous: Option<&DealState> = None;
     for snapshot in &history.snapshots {
+        if snapshot.hidden {
+            previous = None;
+            continue;
+        }
         let title = snapshot
             .state
             .as_ref()

@@ -4,6 +4,7 @@
 pub mod events;
 pub mod git;
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use crate::metrics;
-use crate::model::{AnyRecord, Config, Deal, ForecastCategory, Kind};
+use crate::model::{AnyRecord, Audience, Config, Deal, ForecastCategory, Kind};
 use crate::parse;
 use crate::vault::Vault;
 
@@ -53,6 +54,36 @@ pub struct Snapshot {
     /// The abbreviated commit id; `None` for uncommitted changes.
     pub commit: Option<String>,
     pub state: Option<DealState>,
+    /// What the manager may see of this version (see `parse::redact`).
+    #[serde(skip)]
+    pub manager: ForManager,
+    /// A version hidden from this history's reader: as if the deal were not there, and no
+    /// event says it went or came back.
+    #[serde(skip)]
+    pub hidden: bool,
+}
+
+/// A version of a deal as the manager's copy of the history has it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum ForManager {
+    /// Private: not there for the manager.
+    #[default]
+    Hidden,
+    Same,
+    Redacted(DealState),
+}
+
+impl ForManager {
+    fn of(parsed: &parse::ParsedFile, config: &Config) -> ForManager {
+        match &parsed.manager {
+            parse::Shown::Hidden => ForManager::Hidden,
+            parse::Shown::Same => ForManager::Same,
+            parse::Shown::Redacted(AnyRecord::Deal(deal)) => {
+                ForManager::Redacted(DealState::of(deal, config))
+            }
+            parse::Shown::Redacted(_) => ForManager::Hidden,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,11 +108,36 @@ impl DealHistory {
         self.snapshots.last().and_then(|s| s.state.as_ref())
     }
 
-    /// Whether any version of the deal was private: such a history is the rep's alone.
-    pub fn ever_private(&self) -> bool {
-        self.snapshots
+    /// The manager's copy: private versions hidden, private fields gone; `None` when the deal
+    /// is private now, so nothing of it reaches the manager.
+    fn for_manager(&self) -> Option<DealHistory> {
+        let last = self.snapshots.iter().rev().find(|s| s.state.is_some())?;
+        if last.manager == ForManager::Hidden {
+            return None;
+        }
+        let snapshots = self
+            .snapshots
             .iter()
-            .any(|s| s.state.as_ref().is_some_and(|state| state.private))
+            .map(|snapshot| {
+                let (state, hidden) = match (&snapshot.state, &snapshot.manager) {
+                    (None, _) => (None, false),
+                    (Some(_), ForManager::Hidden) => (None, true),
+                    (Some(state), ForManager::Same) => (Some(state.clone()), false),
+                    (Some(_), ForManager::Redacted(state)) => (Some(state.clone()), false),
+                };
+                Snapshot {
+                    date: snapshot.date,
+                    commit: snapshot.commit.clone(),
+                    state,
+                    manager: ForManager::Same,
+                    hidden,
+                }
+            })
+            .collect();
+        Some(DealHistory {
+            id: self.id.clone(),
+            snapshots,
+        })
     }
 }
 
@@ -105,31 +161,20 @@ impl History {
         self.reviews.iter().rev().find(|d| **d <= today).copied()
     }
 
-    /// Only what the manager may see: no deal that was ever private, no private field.
-    pub fn without_private(&self, private_fields: &[String]) -> History {
-        let hidden = |field: &str| private_fields.iter().any(|f| f == field);
-        let mut deals: Vec<DealHistory> = self
-            .deals
-            .iter()
-            .filter(|d| !d.ever_private())
-            .cloned()
-            .collect();
-        for deal in &mut deals {
-            for state in deal.snapshots.iter_mut().filter_map(|s| s.state.as_mut()) {
-                if hidden("amount") {
-                    state.amount = None;
-                }
-                if hidden("close_date") {
-                    state.close_date = None;
-                }
-                if hidden("title") {
-                    state.title = deal.id.clone();
-                }
-            }
-        }
-        History {
-            deals,
-            ..self.clone()
+    /// The history as `audience` may see it: for the manager, built from each version's
+    /// manager copy, so it agrees with the manager's index at every point in time.
+    pub fn for_audience(&self, audience: Audience) -> Cow<'_, History> {
+        match audience {
+            Audience::Me => Cow::Borrowed(self),
+            Audience::Manager => Cow::Owned(History {
+                deals: self
+                    .deals
+                    .iter()
+                    .filter_map(DealHistory::for_manager)
+                    .collect(),
+                reviews: self.reviews.clone(),
+                shallow: self.shallow,
+            }),
         }
     }
 }
@@ -252,7 +297,7 @@ fn read_committed(
         contents.extend(repository.read_files(chunk)?);
         progress(contents.len(), wanted.len());
     }
-    let mut states: HashMap<(String, PathBuf), Option<DealState>> = wanted
+    let mut states: HashMap<(String, PathBuf), Option<(DealState, ForManager)>> = wanted
         .into_iter()
         .zip(contents)
         .map(|((commit, path), bytes)| {
@@ -269,16 +314,19 @@ fn read_committed(
                 .into_iter()
                 .filter_map(|(n, path, deleted)| {
                     let commit = &commits[n];
-                    let state = if deleted {
-                        None
+                    let (state, manager) = if deleted {
+                        (None, ForManager::Same)
                     } else {
                         // An unreadable version tells nothing; skip it rather than call it deleted.
-                        Some(states.remove(&(commit.id.clone(), path))??)
+                        let (state, manager) = states.remove(&(commit.id.clone(), path))??;
+                        (Some(state), manager)
                     };
                     Some(Snapshot {
                         date: commit.date,
                         commit: Some(commit.id[..commit.id.len().min(7)].to_string()),
                         state,
+                        manager,
+                        hidden: false,
                     })
                 })
                 .collect();
@@ -295,30 +343,46 @@ fn read_committed(
     })
 }
 
-fn state_of(path: &Path, bytes: &[u8], config: &Config) -> Option<DealState> {
-    match parse::parse_file(path, bytes, Some(Kind::Deal), config).record? {
-        AnyRecord::Deal(deal) => Some(DealState::of(&deal, config)),
+/// A version's state, for the rep and for the manager.
+fn state_of(path: &Path, bytes: &[u8], config: &Config) -> Option<(DealState, ForManager)> {
+    let parsed = parse::parse_file(path, bytes, Some(Kind::Deal), config);
+    match &parsed.record {
+        Some(AnyRecord::Deal(deal)) => {
+            Some((DealState::of(deal, config), ForManager::of(&parsed, config)))
+        }
         _ => None,
     }
 }
 
 /// Uncommitted edits, new files and deletions become the newest snapshot, dated today.
 fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDate) {
-    let mut current: HashMap<&Path, DealState> = vault
+    let theirs = vault.index_for(Audience::Manager);
+    let mut current: HashMap<&Path, (DealState, ForManager)> = vault
         .index
         .deals
         .iter()
         .map(|deal| {
-            (
-                deal.record.path.as_path(),
-                DealState::of(deal, &vault.config),
-            )
+            let manager = match theirs.deal(&deal.record.id) {
+                Some(seen) if std::ptr::eq(seen, &**deal) => ForManager::Same,
+                Some(seen) => ForManager::Redacted(DealState::of(seen, &vault.config)),
+                None => ForManager::Hidden,
+            };
+            let state = DealState::of(deal, &vault.config);
+            (deal.record.path.as_path(), (state, manager))
         })
         .collect();
-    let working_tree = |state| Snapshot {
-        date: today,
-        commit: None,
-        state,
+    let working_tree = |now: Option<(DealState, ForManager)>| {
+        let (state, manager) = match now {
+            Some((state, manager)) => (Some(state), manager),
+            None => (None, ForManager::Same),
+        };
+        Snapshot {
+            date: today,
+            commit: None,
+            state,
+            manager,
+            hidden: false,
+        }
     };
     for history in deals.iter_mut() {
         let Some(last) = history.snapshots.last() else {
@@ -328,24 +392,24 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
             continue; // deleted in git; a file back at that path starts a new story below
         };
         match current.remove(last_state.path.as_path()) {
-            Some(now) if &now == last_state => {}
+            Some((now, _)) if &now == last_state => {}
             Some(now) => history.snapshots.push(working_tree(Some(now))),
             None if vault.root.join(&last_state.path).exists() => {} // unreadable now, still there
             None => {
                 // Moved but not yet committed: the same deal under a new name.
                 let moved = current
                     .iter()
-                    .find(|(_, now)| {
+                    .find(|(_, (now, _))| {
                         let renamed_back = DealState {
                             path: last_state.path.clone(),
-                            ..(*now).clone()
+                            ..now.clone()
                         };
                         &renamed_back == last_state
                     })
                     .map(|(path, _)| *path);
                 match moved.and_then(|path| current.remove(path)) {
                     Some(now) => {
-                        history.id = parse::record_id(&now.path);
+                        history.id = parse::record_id(&now.0.path);
                         history.snapshots.push(working_tree(Some(now)));
                     }
                     None => history.snapshots.push(working_tree(None)),
@@ -354,16 +418,16 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
         }
     }
     // In path order, as the index keeps its deals.
-    let untracked: Vec<DealState> = vault
+    let untracked: Vec<(DealState, ForManager)> = vault
         .index
         .deals
         .iter()
         .filter_map(|deal| current.remove(deal.record.path.as_path()))
         .collect();
-    for state in untracked {
+    for now in untracked {
         deals.push(DealHistory {
-            id: parse::record_id(&state.path),
-            snapshots: vec![working_tree(Some(state))],
+            id: parse::record_id(&now.0.path),
+            snapshots: vec![working_tree(Some(now))],
         });
     }
 }

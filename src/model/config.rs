@@ -1,8 +1,19 @@
 //! `dealbook.yaml`: every key optional, defaults as in the design.
 
 use std::collections::BTreeMap;
+use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
+
+use super::record::Kind;
+use super::schema;
+
+/// The config file's name; its folder is the vault's root.
+pub const CONFIG_FILE: &str = "dealbook.yaml";
+
+/// The largest amount, quota or total dealbook accepts: a number beyond it is a typo (or a
+/// hostile file), and would make every total meaningless.
+pub const MAX_MONEY: f64 = 1e12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -34,7 +45,7 @@ impl ForecastCategory {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// Everything: the rep's own view.
@@ -78,6 +89,16 @@ pub struct Folders {
     pub accounts: Vec<String>,
 }
 
+impl Folders {
+    pub fn of(&self, kind: Kind) -> &[String] {
+        match kind {
+            Kind::Deal => &self.deals,
+            Kind::Contact => &self.contacts,
+            Kind::Account => &self.accounts,
+        }
+    }
+}
+
 impl Default for Folders {
     fn default() -> Self {
         Folders {
@@ -95,6 +116,47 @@ pub struct Output {
     pub to: String,
     #[serde(default)]
     pub audience: Audience,
+}
+
+/// What a template may spend, so that a runaway one (an endless loop, text that doubles) stops
+/// with an error naming it instead of hanging or exhausting memory.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Steps a template may take (minijinja's fuel). The built-in prep sheet takes about
+    /// 2,500 a deal.
+    pub template_steps: u64,
+    /// The most text one template may write, in megabytes.
+    pub output_mb: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            template_steps: 2_000_000_000,
+            output_mb: 256,
+        }
+    }
+}
+
+impl Limits {
+    pub fn output_bytes(&self) -> usize {
+        usize::try_from(self.output_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX)
+    }
+}
+
+/// A value in the config that cannot stand, at its key path (`stages[4].id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub key: String,
+    pub message: String,
+}
+
+fn problem(key: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        key: key.into(),
+        message: message.into(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -117,6 +179,7 @@ pub struct Config {
     pub outputs: Vec<Output>,
     /// Read the git history of the repository holding the vault (`false` turns it off).
     pub history: bool,
+    pub limits: Limits,
 }
 
 impl Default for Config {
@@ -135,6 +198,7 @@ impl Default for Config {
             fields: BTreeMap::new(),
             outputs: Vec::new(),
             history: true,
+            limits: Limits::default(),
         }
     }
 }
@@ -177,55 +241,211 @@ impl Config {
         self.stages.iter().map(|stage| stage.id.as_str()).collect()
     }
 
-    /// Checks what serde cannot: ranges, uniqueness, period names. Returns (key path, problem).
-    pub fn validate(&self) -> Result<(), (String, String)> {
+    /// The kind a file's folder gives it: it sits anywhere below one of the configured folders.
+    pub fn folder_kind(&self, path: &Path) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| {
+            self.folders.of(*kind).iter().any(|folder| {
+                let folder = Path::new(folder.trim_matches('/'));
+                path.starts_with(folder) && path != folder
+            })
+        })
+    }
+
+    /// Whether the manager must not see field `name` (dealbook's name or the vault's own):
+    /// `private_fields` may list either, and the `fields:` mapping joins the two.
+    pub fn is_private_field(&self, name: &str) -> bool {
+        self.private_fields.iter().any(|listed| {
+            listed == name
+                || self.fields.get(name) == Some(listed)
+                || self.fields.get(listed).is_some_and(|theirs| theirs == name)
+        })
+    }
+
+    /// Checks what serde cannot: ranges, uniqueness, names, paths. Every problem, in key order.
+    pub fn validate(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
         if !(1..=12).contains(&self.fiscal_year_start) {
-            return Err((
-                "fiscal_year_start".into(),
+            problems.push(problem(
+                "fiscal_year_start",
                 format!(
                     "must be a month from 1 to 12, not {}",
                     self.fiscal_year_start
                 ),
             ));
         }
-        if self.stale_after_days < 0 {
-            return Err(("stale_after_days".into(), "must not be negative".into()));
+        if !is_currency_code(&self.currency) {
+            problems.push(problem(
+                "currency",
+                format!(
+                    "must be a three-letter currency code like USD or EUR, not \"{}\"",
+                    self.currency
+                ),
+            ));
         }
-        if self.stages.is_empty() {
-            return Err(("stages".into(), "needs at least one stage".into()));
+        if !(0..=3650).contains(&self.stale_after_days) {
+            problems.push(problem(
+                "stale_after_days",
+                "must be a whole number of days from 0 to 3650",
+            ));
         }
-        for (i, stage) in self.stages.iter().enumerate() {
-            if !(0.0..=100.0).contains(&stage.probability) {
-                return Err((
-                    format!("stages[{i}].probability"),
-                    format!("must be between 0 and 100, not {}", stage.probability),
-                ));
-            }
-            if stage.won && stage.lost {
-                return Err((format!("stages[{i}]"), "cannot be both won and lost".into()));
-            }
-            if self.stages[..i].iter().any(|s| s.id == stage.id) {
-                return Err((
-                    format!("stages[{i}].id"),
-                    format!("`{}` appears twice", stage.id),
-                ));
-            }
-        }
-        for key in self.quota.keys() {
+        self.validate_stages(&mut problems);
+        for (key, amount) in &self.quota {
             if crate::model::Period::parse(key, self.fiscal_year_start).is_none() {
-                return Err((
+                problems.push(problem(
                     format!("quota.{key}"),
-                    "is not a period: write YYYY-Qn, YYYY-MM or YYYY".into(),
+                    "is not a period: write YYYY-Qn, YYYY-MM or YYYY",
+                ));
+            } else if !(amount.is_finite() && (0.0..=MAX_MONEY).contains(amount)) {
+                problems.push(problem(
+                    format!("quota.{key}"),
+                    format!("must be an amount from 0 to {MAX_MONEY:e}, not {amount}"),
                 ));
             }
         }
         for (currency, rate) in &self.fx {
-            if !(rate.is_finite() && *rate > 0.0) {
-                return Err((format!("fx.{currency}"), "must be a positive number".into()));
+            if !is_currency_code(currency) {
+                problems.push(problem(
+                    format!("fx.{currency}"),
+                    "is not a three-letter currency code like EUR",
+                ));
+            } else if !(rate.is_finite() && (1e-6..=1e6).contains(rate)) {
+                problems.push(problem(
+                    format!("fx.{currency}"),
+                    format!("must be a rate between 0.000001 and 1000000, not {rate}"),
+                ));
             }
         }
-        Ok(())
+        for (i, listed) in self.private_fields.iter().enumerate() {
+            let hidden = std::iter::once(listed.as_str()).chain(
+                self.fields
+                    .iter()
+                    .filter(|(_, theirs)| *theirs == listed)
+                    .map(|(ours, _)| ours.as_str()),
+            );
+            let refused = hidden
+                .filter_map(|name| Some((name, schema::spec(name)?.never_private?)))
+                .next();
+            if listed.trim().is_empty() {
+                problems.push(problem(format!("private_fields[{i}]"), "is empty"));
+            } else if let Some((name, why)) = refused {
+                problems.push(problem(
+                    format!("private_fields[{i}]"),
+                    format!("lists `{name}`, which cannot be hidden from the manager: {why}; make the record private (`private: true`) instead"),
+                ));
+            }
+        }
+        for (i, output) in self.outputs.iter().enumerate() {
+            if output.template.trim().is_empty() {
+                problems.push(problem(format!("outputs[{i}].template"), "is empty"));
+            }
+            if let Some(message) = self.output_problem(&output.to) {
+                problems.push(problem(format!("outputs[{i}].to"), message));
+            } else if self.outputs[..i].iter().any(|o| o.to == output.to) {
+                problems.push(problem(
+                    format!("outputs[{i}].to"),
+                    format!("`{}` is written by an output above already", output.to),
+                ));
+            }
+        }
+        if self.limits.template_steps == 0 || self.limits.output_mb == 0 {
+            problems.push(problem("limits", "limits must be more than 0"));
+        }
+        problems
     }
+
+    fn validate_stages(&self, problems: &mut Vec<Problem>) {
+        if self.stages.is_empty() {
+            problems.push(problem("stages", "needs at least one stage"));
+        }
+        // Every name a deal's `stage:` can use, normalized, with the stage it leads to.
+        let mut names: Vec<(String, usize)> = Vec::new();
+        for (i, stage) in self.stages.iter().enumerate() {
+            if !(0.0..=100.0).contains(&stage.probability) {
+                problems.push(problem(
+                    format!("stages[{i}].probability"),
+                    format!("must be a number from 0 to 100, not {}", stage.probability),
+                ));
+            }
+            if stage.won && stage.lost {
+                problems.push(problem(
+                    format!("stages[{i}]"),
+                    "cannot be both won and lost",
+                ));
+            }
+            let written = std::iter::once((format!("stages[{i}].id"), &stage.id)).chain(
+                stage
+                    .aliases
+                    .iter()
+                    .enumerate()
+                    .map(|(j, alias)| (format!("stages[{i}].aliases[{j}]"), alias)),
+            );
+            for (key, name) in written {
+                let normalized = normalize(name);
+                if normalized.is_empty() {
+                    problems.push(problem(key, "is empty"));
+                    continue;
+                }
+                match names.iter().find(|(n, _)| *n == normalized) {
+                    Some((_, other)) if *other != i => problems.push(problem(
+                        key,
+                        format!(
+                            "`{name}` is also the name of stage `{}`; a deal could not say which it means",
+                            self.stages[*other].id
+                        ),
+                    )),
+                    Some(_) => {}
+                    None => names.push((normalized, i)),
+                }
+            }
+        }
+    }
+
+    /// Why an output's `to:` cannot be written, if it cannot: it must be a new file of its own
+    /// inside the vault, never a record, the config, a template, a dotfile or `.git`.
+    fn output_problem(&self, to: &str) -> Option<String> {
+        let path = Path::new(to);
+        if to.trim().is_empty() {
+            return Some("is empty".into());
+        }
+        if path.is_absolute() || to.starts_with('~') {
+            return Some(format!(
+                "`{to}` is outside the vault; write a path inside it, like reports/pipeline.md"
+            ));
+        }
+        for component in path.components() {
+            match component {
+                Component::Normal(name) if name.to_string_lossy().starts_with('.') => {
+                    return Some(format!(
+                        "`{to}` is a hidden file or inside a hidden folder (like .git); write a path like reports/pipeline.md"
+                    ))
+                }
+                Component::Normal(_) | Component::CurDir => {}
+                _ => {
+                    return Some(format!(
+                        "`{to}` leaves the vault; write a path inside it, like reports/pipeline.md"
+                    ))
+                }
+            }
+        }
+        if path == Path::new(CONFIG_FILE) {
+            return Some(format!("`{to}` would overwrite the config itself"));
+        }
+        if path.starts_with("templates") {
+            return Some(format!("`{to}` would overwrite the vault's templates"));
+        }
+        if let Some(kind) = self.folder_kind(path) {
+            return Some(format!(
+                "`{to}` is in a folder of {}s, where a report would be read as a record; write it elsewhere, like reports/",
+                kind.as_str()
+            ));
+        }
+        None
+    }
+}
+
+/// Three ASCII capitals: USD, EUR, JPY.
+pub fn is_currency_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
 
 /// Lowercase, trimmed, with spaces and dashes as underscores.

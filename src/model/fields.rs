@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use super::record::{known_fields, Kind, Value};
+use super::record::{Kind, Value};
+use super::schema::known_fields;
 use crate::diagnostic::Pos;
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -4,11 +4,15 @@ mod config;
 mod fields;
 mod period;
 mod record;
+pub mod schema;
 
-pub use config::{normalize, Audience, Config, Folders, ForecastCategory, Output, Stage};
+pub use config::{
+    is_currency_code, normalize, Audience, Config, Folders, ForecastCategory, Limits, Output,
+    Problem, Stage, CONFIG_FILE, MAX_MONEY,
+};
 pub use fields::Fields;
 pub use period::{Period, PeriodKind};
 pub use record::{
-    known_fields, Account, AnyRecord, Body, Contact, Deal, Kind, Link, LogEntry, Record, Section,
-    Task, Value,
+    Account, AnyRecord, Body, Contact, Deal, Kind, Link, LogEntry, Record, Section, Task, Value,
 };
+pub use schema::known_fields;

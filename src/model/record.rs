@@ -197,48 +197,6 @@ pub struct Account {
     pub website: Option<String>,
 }
 
-/// The front-matter keys dealbook reads for each kind (after the `fields:` mapping).
-pub fn known_fields(kind: Kind) -> &'static [&'static str] {
-    match kind {
-        Kind::Deal => &[
-            "type",
-            "title",
-            "account",
-            "amount",
-            "currency",
-            "stage",
-            "probability",
-            "forecast",
-            "close_date",
-            "next_step",
-            "next_step_date",
-            "decision_maker",
-            "dm_engaged",
-            "roi_accepted",
-            "champion",
-            "created",
-            "private",
-            "tags",
-            "buying_signals",
-        ],
-        Kind::Contact => &[
-            "type",
-            "name",
-            "account",
-            "role",
-            "email",
-            "phone",
-            "last_contact",
-            "tags",
-            "private",
-            "created",
-        ],
-        Kind::Account => &[
-            "type", "name", "industry", "website", "tags", "private", "created",
-        ],
-    }
-}
-
 /// A parsed file: one record of one kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AnyRecord {

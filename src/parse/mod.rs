@@ -3,7 +3,9 @@
 pub mod body;
 pub mod csv;
 pub mod front_matter;
+pub mod locate;
 mod record;
+pub mod redact;
 pub mod yaml;
 
 use std::path::Path;
@@ -13,12 +15,16 @@ use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{AnyRecord, Body, Config, Fields, Kind};
 use front_matter::FrontMatter;
 
-/// What one file yields: a record if it is one and it could be read, and every problem found.
+/// What one file yields: a record if it is one and it could be read, what of it the manager
+/// may see, and every problem found.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ParsedFile {
     pub record: Option<AnyRecord>,
+    pub manager: Shown,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+pub use redact::Shown;
 
 /// The most Markdown markup (brackets, emphasis marks, line breaks …) a record's body may
 /// have. The Markdown parser keeps a node of about 64 bytes for each one, so a 100 MB paste
@@ -135,19 +141,33 @@ pub fn parse_file_with(
         renamed,
         body: read_body(split.body, split.body_line, kind, detail),
     };
-    parsed.record = record::build(parts, config, &mut parsed.diagnostics);
+    let Some(mut record) = record::build(parts, config, &mut parsed.diagnostics) else {
+        return parsed;
+    };
+    let mut manager = redact::for_manager(&record, config);
     if detail == Detail::Reports {
-        // Only now: reading the typed fields needed them. A link's position stays, for `check`.
-        match &mut parsed.record {
-            Some(AnyRecord::Contact(c)) => Arc::make_mut(c)
-                .record
-                .fields
-                .retain(|name| name == "account"),
-            Some(AnyRecord::Account(a)) => Arc::make_mut(a).record.fields = Fields::default(),
-            _ => {}
+        // Only now: reading the typed fields (and redacting them) needed them.
+        keep_for_reports(&mut record);
+        if let Shown::Redacted(redacted) = &mut manager {
+            keep_for_reports(redacted);
         }
     }
+    parsed.record = Some(record);
+    parsed.manager = manager;
     parsed
+}
+
+/// Of a contact, the reports keep its typed fields and the position of its `account` link (for
+/// `check`'s broken-link warning); of an account, its typed fields.
+fn keep_for_reports(record: &mut AnyRecord) {
+    match record {
+        AnyRecord::Contact(c) => Arc::make_mut(c)
+            .record
+            .fields
+            .retain(|name| name == "account"),
+        AnyRecord::Account(a) => Arc::make_mut(a).record.fields = Fields::default(),
+        AnyRecord::Deal(_) => {}
+    }
 }
 
 /// The body, as much of it as `detail` keeps: whole for a deal; for the reports, only the tasks
@@ -183,15 +203,16 @@ pub fn record_id(path: &Path) -> String {
 }
 
 /// Reads `dealbook.yaml`'s text into a checked config. `path` names the file in messages.
-pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
+/// Every problem is reported, each at the value it is about.
+pub fn parse_config(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut config: Config = yaml::parse_document(text).map_err(|e| {
-        Diagnostic::new(
+        vec![Diagnostic::new(
             path,
             e.pos,
             Code::BadConfig,
             e.message.replacen("invalid YAML: ", "", 1),
-        )
+        )]
     })?;
     config.currency = config.currency.trim().to_ascii_uppercase();
     for output in &mut config.outputs {
@@ -204,15 +225,24 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, Diagnostic> {
         .into_iter()
         .map(|(currency, rate)| (currency.trim().to_ascii_uppercase(), rate))
         .collect();
-    config.validate().map_err(|(key, problem)| {
-        let top = key.split(['.', '[']).next().unwrap_or(&key);
-        let pos = front_matter::key_positions(text, 1)
-            .get(top)
-            .copied()
-            .unwrap_or(Pos::START);
-        Diagnostic::new(path, pos, Code::BadConfig, format!("`{key}` {problem}"))
-    })?;
-    Ok(config)
+    let problems: Vec<Diagnostic> = config
+        .validate()
+        .into_iter()
+        .map(|problem| {
+            let pos = locate::position(text, 1, &problem.key).unwrap_or(Pos::START);
+            Diagnostic::new(
+                path,
+                pos,
+                Code::BadConfig,
+                format!("`{}` {}", problem.key, problem.message),
+            )
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
 }
 
 /// A fixed pseudo-random sequence for the tests that hold the fast paths to the real parsers:
@@ -281,7 +311,7 @@ mod tests {
             codes(&parsed),
             vec![
                 (Code::WrongType, 3, 9),
-                (Code::WrongType, 5, 14),
+                (Code::OutOfRange, 5, 14),
                 (Code::InvalidDate, 4, 13)
             ]
         );

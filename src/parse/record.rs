@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{
     known_fields, Account, AnyRecord, Body, Config, Contact, Deal, Fields, ForecastCategory, Kind,
-    Link, Record, Value,
+    Link, Record, Value, MAX_MONEY,
 };
 use crate::parse::body::parse_date;
 
@@ -77,23 +77,86 @@ impl Reader<'_> {
         date
     }
 
-    fn number(&mut self, key: &str, rule: &str) -> Option<f64> {
+    /// A number within `range`; `rule` says in words what the field takes.
+    fn number(
+        &mut self,
+        key: &str,
+        rule: &str,
+        range: std::ops::RangeInclusive<f64>,
+    ) -> Option<f64> {
         let value = self.get(key)?;
         let number = match &value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) if s.trim().is_empty() => return None,
-            Value::String(s) => s.trim().parse::<f64>().ok().filter(|n| n.is_finite()),
+            Value::String(s) => read_number(s),
             _ => None,
         };
-        if number.is_none() {
-            let found = describe(&value);
-            self.report(
-                key,
-                Code::WrongType,
-                format!("`{key}` {rule}, but it is {found}"),
-            );
+        let found = describe(&value);
+        match number {
+            None => {
+                self.report(
+                    key,
+                    Code::WrongType,
+                    format!("`{key}` {rule}, but it is {found}"),
+                );
+                None
+            }
+            Some(n) if !range.contains(&n) => {
+                self.report(
+                    key,
+                    Code::OutOfRange,
+                    format!("`{key}` {rule}, but it is {found}; it is left out until it is"),
+                );
+                None
+            }
+            Some(n) => Some(n),
         }
-        number
+    }
+
+    /// Whether the record is private. Privacy fails closed: every key spelled like `private`
+    /// counts, and anything but a clear false (`false`, `no`, `off`) makes the record private.
+    fn private(&mut self) -> bool {
+        let keys: Vec<String> = self
+            .fields
+            .names()
+            .filter(|name| name.trim().eq_ignore_ascii_case("private"))
+            .map(str::to_string)
+            .collect();
+        let mut private = false;
+        for key in keys {
+            let value = self.fields.get(&key).unwrap_or(Value::Null);
+            let (is_private, clear) = match &value {
+                Value::Bool(b) => (*b, true),
+                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+                    "true" | "yes" | "y" => (true, true),
+                    "false" | "no" | "n" => (false, true),
+                    "off" => (false, false),
+                    _ => (true, false),
+                },
+                _ => (true, false),
+            };
+            private |= is_private;
+            if !clear {
+                let found = describe(&value);
+                let treated = if is_private {
+                    "until it is, the record is private and hidden from the manager"
+                } else {
+                    "it is read as false"
+                };
+                self.report(
+                    &key,
+                    Code::WrongType,
+                    format!("`{key}` must be true or false, but it is {found}; {treated}"),
+                );
+            } else if key != "private" {
+                self.report(
+                    &key,
+                    Code::UnknownKey,
+                    format!("`{key}` is read as `private`; write it in lower case"),
+                );
+            }
+        }
+        private
     }
 
     fn boolean(&mut self, key: &str) -> Option<bool> {
@@ -236,7 +299,7 @@ pub fn build(
         diagnostics,
     };
     warn_near_misses(&mut read, kind, config);
-    let private = read.boolean("private").unwrap_or(false);
+    let private = read.private();
     let tags = read.tags();
     let record = |fields: Fields, body| Record {
         kind,
@@ -253,21 +316,21 @@ pub fn build(
             let deal = Deal {
                 title: read.text("title").unwrap_or_else(|| id.clone()),
                 account: read.link("account"),
-                amount: read.number("amount", "must be a plain number, like 48000"),
+                amount: read.number(
+                    "amount",
+                    "must be a plain number, like 48000",
+                    -MAX_MONEY..=MAX_MONEY,
+                ),
                 currency: read
                     .text("currency")
                     .map(|c| c.to_ascii_uppercase())
                     .unwrap_or_else(|| config.currency.clone()),
                 stage: stage.clone().unwrap_or_default(),
-                probability: read
-                    .number("probability", "must be a number from 0 to 100")
-                    .filter(|p| {
-                        let ok = (0.0..=100.0).contains(p);
-                        if !ok {
-                            read_report_range(&mut read, *p);
-                        }
-                        ok
-                    }),
+                probability: read.number(
+                    "probability",
+                    "must be a number from 0 to 100",
+                    0.0..=100.0,
+                ),
                 forecast: deal_forecast(&mut read),
                 close_date: read.date("close_date"),
                 next_step: read.text("next_step"),
@@ -315,12 +378,16 @@ pub fn build(
     }
 }
 
-fn read_report_range(read: &mut Reader<'_>, p: f64) {
-    read.report(
-        "probability",
-        Code::WrongType,
-        format!("`probability` must be a number from 0 to 100, but it is the number {p}"),
-    );
+/// A number as text: `48000`, `"0.5"`, and YAML's spellings of infinity and not-a-number
+/// (`.inf`, `.nan`), which are numbers, just not usable ones.
+fn read_number(text: &str) -> Option<f64> {
+    let text = text.trim();
+    match text.to_ascii_lowercase().as_str() {
+        ".inf" | "+.inf" => Some(f64::INFINITY),
+        "-.inf" => Some(f64::NEG_INFINITY),
+        ".nan" => Some(f64::NAN),
+        _ => text.parse::<f64>().ok(),
+    }
 }
 
 fn deal_stage(read: &mut Reader<'_>, config: &Config) -> Option<String> {
@@ -385,7 +452,11 @@ fn warn_near_misses(read: &mut Reader<'_>, kind: Kind, config: &Config) {
     let unknown: Vec<String> = read
         .fields
         .names()
-        .filter(|key| !known.contains(key) && !config.private_fields.iter().any(|f| f == key))
+        .filter(|key| {
+            !known.contains(key)
+                && !config.is_private_field(key)
+                && !key.trim().eq_ignore_ascii_case("private")
+        })
         .map(str::to_string)
         .collect();
     for key in unknown {

@@ -330,9 +330,11 @@ fn to_json(value: serde_yaml::Value) -> Value {
             } else if let Some(u) = n.as_u64() {
                 Value::from(u)
             } else {
+                // JSON has no infinity or not-a-number: keep what was written, for the
+                // reader to refuse in plain words.
                 n.as_f64()
                     .and_then(serde_json::Number::from_f64)
-                    .map_or(Value::Null, Value::Number)
+                    .map_or_else(|| Value::String(n.to_string()), Value::Number)
             }
         }
         serde_yaml::Value::String(s) => Value::String(s),

@@ -1,15 +1,12 @@
-//! Turning the index and its numbers into text: redaction for an audience, the template
-//! context, the minijinja environment, and tables for `list`.
+//! Turning the index and its numbers into text: the template context, the minijinja
+//! environment, and tables for `list`.
 
-pub mod audience;
 pub mod filters;
 mod object;
 pub mod rows;
 pub mod table;
 pub mod templates;
 pub mod vcard;
-
-use std::borrow::Cow;
 
 use serde::Serialize;
 
@@ -66,7 +63,8 @@ pub struct Context {
     pub history_note: Option<String>,
 }
 
-/// Redacts for the audience, then computes the reports on what is left.
+/// Computes the reports for `audience` from its own index (`Vault::index_for`) and its own
+/// history: nothing the audience may not see is in either.
 pub fn context(
     index: &Index,
     config: &Config,
@@ -75,20 +73,16 @@ pub fn context(
     history: &Result<History, Unavailable>,
     sections: Sections,
 ) -> Context {
-    let visible = audience::for_audience(index, config, audience);
-    let history = match (history, audience) {
-        (Ok(history), Audience::Manager) => {
-            Ok(Cow::Owned(history.without_private(&config.private_fields)))
-        }
-        (Ok(history), Audience::Me) => Ok(Cow::Borrowed(history)),
-        (Err(e), _) => Err(e.to_string()),
+    let history = match history {
+        Ok(history) => Ok(history.for_audience(audience)),
+        Err(e) => Err(e.to_string()),
     };
     let known = history.as_deref().ok();
     let report = match sections {
         Sections::Pipeline => {
-            Report::Pipeline(Box::new(report::pipeline(&visible, config, options, known)))
+            Report::Pipeline(Box::new(report::pipeline(index, config, options, known)))
         }
-        Sections::All => Report::Prep(Box::new(report::prep(&visible, config, options, known))),
+        Sections::All => Report::Prep(Box::new(report::prep(index, config, options, known))),
     };
     Context {
         report,

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
-use crate::model::{Account, AnyRecord, Contact, Deal, Kind, Link, Record};
-use crate::parse::ParsedFile;
+use crate::model::{Account, AnyRecord, Audience, Contact, Deal, Kind, Link, Record};
+use crate::parse::{redact, ParsedFile};
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -86,16 +86,29 @@ impl Index {
         }
     }
 
-    /// Builds the index from parsed files (keyed by path, so the order is stable).
-    pub fn build(files: &BTreeMap<PathBuf, ParsedFile>) -> Index {
+    /// Builds the index from parsed files (keyed by path, so the order is stable), as
+    /// `audience` may see it: the manager's has only the records and problems the manager may
+    /// see, and no link to a record hidden from them.
+    pub fn build(files: &BTreeMap<PathBuf, ParsedFile>, audience: Audience) -> Index {
         let (mut deals, mut contacts, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
         let mut diagnostics = Vec::new();
+        let mut hidden: Vec<&AnyRecord> = Vec::new();
         let mut seen: HashMap<(Kind, &str), &PathBuf> = HashMap::default();
         for (path, parsed) in files {
-            diagnostics.extend(parsed.diagnostics.iter().cloned());
-            let Some(record) = &parsed.record else {
+            let Some(mine) = &parsed.record else {
+                if audience == Audience::Me {
+                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+                }
                 continue;
             };
+            let Some(record) = (match audience {
+                Audience::Me => Some(mine),
+                Audience::Manager => parsed.manager.of(mine),
+            }) else {
+                hidden.push(mine);
+                continue;
+            };
+            diagnostics.extend(parsed.diagnostics.iter().cloned());
             let id = record.record().id.as_str();
             let kind = record.record().kind;
             if let Some(first) = seen.get(&(kind, id)) {
@@ -119,9 +132,79 @@ impl Index {
             }
         }
         let mut index = Index::new(deals, contacts, accounts, diagnostics);
+        if !hidden.is_empty() {
+            index.unlink_hidden(&hidden);
+        }
         index.diagnostics.extend(index.broken_links());
         diagnostic::sort(&mut index.diagnostics);
         index
+    }
+
+    /// Takes out of the manager's records every link to a record hidden from the manager, so a
+    /// public deal does not name its private decision maker.
+    fn unlink_hidden(&mut self, hidden: &[&AnyRecord]) {
+        let lookup = |kind: Kind| {
+            Lookup::new(hidden.iter().filter_map(move |r| match r {
+                AnyRecord::Contact(c) if kind == Kind::Contact => {
+                    Some((&c.record, c.name.as_str()))
+                }
+                AnyRecord::Account(a) if kind == Kind::Account => {
+                    Some((&a.record, a.name.as_str()))
+                }
+                _ => None,
+            }))
+        };
+        let hidden_contacts = lookup(Kind::Contact);
+        let hidden_accounts = lookup(Kind::Account);
+        let names_hidden = |link: &Option<Link>, hidden: &Lookup, visible: &Lookup| {
+            link.as_ref().is_some_and(|link| {
+                hidden.find(&link.target).is_some() && visible.find(&link.target).is_none()
+            })
+        };
+        let unlink = |record: AnyRecord, fields: &[&str]| {
+            fields
+                .iter()
+                .fold(record, |record, field| redact::without_link(&record, field))
+        };
+        for deal in &mut self.deals {
+            let fields: Vec<&str> = [
+                (
+                    "account",
+                    &deal.account,
+                    &hidden_accounts,
+                    &self.accounts_by_link,
+                ),
+                (
+                    "decision_maker",
+                    &deal.decision_maker,
+                    &hidden_contacts,
+                    &self.contacts_by_link,
+                ),
+                (
+                    "champion",
+                    &deal.champion,
+                    &hidden_contacts,
+                    &self.contacts_by_link,
+                ),
+            ]
+            .into_iter()
+            .filter(|(_, link, hidden, visible)| names_hidden(link, hidden, visible))
+            .map(|(field, ..)| field)
+            .collect();
+            if !fields.is_empty() {
+                if let AnyRecord::Deal(d) = unlink(AnyRecord::Deal(Arc::clone(deal)), &fields) {
+                    *deal = d;
+                }
+            }
+        }
+        for contact in &mut self.contacts {
+            if names_hidden(&contact.account, &hidden_accounts, &self.accounts_by_link) {
+                let unlinked = unlink(AnyRecord::Contact(Arc::clone(contact)), &["account"]);
+                if let AnyRecord::Contact(c) = unlinked {
+                    *contact = c;
+                }
+            }
+        }
     }
 
     /// A warning for every link field that names no record.

@@ -7,17 +7,22 @@ mod walk;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{Config, Kind};
+use crate::model::{Audience, Config, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
 pub use index::Index;
 pub use walk::{kind_of, relative_path};
 
-pub const CONFIG_FILE: &str = "dealbook.yaml";
+pub use crate::model::CONFIG_FILE;
+
+/// The largest config dealbook reads: a config is a page of settings, and a file this size is
+/// something else (a link to a device, a mistake).
+const MAX_CONFIG_BYTES: u64 = 1 << 20;
 
 /// The nearest folder at or above `start` that holds a `dealbook.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
@@ -27,29 +32,60 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Reads the vault's config; no file means the defaults.
-pub fn load_config(root: &Path) -> Result<Config, Diagnostic> {
-    let path = root.join(CONFIG_FILE);
-    match std::fs::read(&path) {
-        Ok(bytes) => {
-            let text = String::from_utf8(bytes).map_err(|_| {
-                Diagnostic::new(
-                    CONFIG_FILE,
-                    Pos::START,
-                    Code::NotUtf8,
-                    "this file is not UTF-8 text",
-                )
-            })?;
-            parse::parse_config(Path::new(CONFIG_FILE), &text)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
-        Err(e) => Err(Diagnostic::new(
+/// Reads the vault's config; no file means the defaults. Every problem comes back, each at
+/// its place in the file.
+pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
+    let unreadable = |message: String| {
+        vec![Diagnostic::new(
             CONFIG_FILE,
             Pos::START,
             Code::Unreadable,
-            format!("cannot be read: {e}"),
-        )),
+            message,
+        )]
+    };
+    let bytes = match read_regular_file(&root.join(CONFIG_FILE), MAX_CONFIG_BYTES) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => return Err(unreadable(format!("cannot be read: {e}"))),
+    };
+    let text = String::from_utf8(bytes).map_err(|_| {
+        vec![Diagnostic::new(
+            CONFIG_FILE,
+            Pos::START,
+            Code::NotUtf8,
+            "this file is not UTF-8 text",
+        )]
+    })?;
+    parse::parse_config(Path::new(CONFIG_FILE), &text)
+}
+
+/// A file's bytes, if it is a regular file (a link is followed) of at most `limit` bytes. It
+/// is opened without waiting, so a FIFO or a device put where a file should be is refused,
+/// never waited on or read forever.
+pub fn read_regular_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let metadata = file.metadata()?;
+    if !metadata.is_file() {
+        return Err(std::io::Error::other("it is not a regular file"));
     }
+    if metadata.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "it is {} bytes, more than the {limit} dealbook reads",
+            metadata.len()
+        )));
+    }
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(std::io::Error::other(format!(
+            "it holds more than the {limit} bytes dealbook reads"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// A loaded vault: its root, config, every parsed file, and the index built from them.
@@ -61,17 +97,20 @@ pub struct Vault {
     detail: Detail,
     /// Problems walking the folder (unreadable folders, symlink loops).
     walk_diagnostics: Vec<Diagnostic>,
+    /// The rep's index: every record.
     pub index: Index,
+    /// The manager's, built when first asked for: see `parse::redact`.
+    manager: OnceLock<Index>,
 }
 
 impl Vault {
     /// Reads the config and every record under `root`, in parallel.
-    pub fn load(root: &Path) -> Result<Vault, Diagnostic> {
+    pub fn load(root: &Path) -> Result<Vault, Vec<Diagnostic>> {
         Vault::load_detail(root, Detail::All)
     }
 
     /// `load`, keeping only what a command reads.
-    pub fn load_detail(root: &Path, detail: Detail) -> Result<Vault, Diagnostic> {
+    pub fn load_detail(root: &Path, detail: Detail) -> Result<Vault, Vec<Diagnostic>> {
         let config = load_config(root)?;
         Ok(Vault::read(root, config, detail))
     }
@@ -96,6 +135,7 @@ impl Vault {
             detail,
             walk_diagnostics,
             index: Index::default(),
+            manager: OnceLock::new(),
         };
         vault.reindex();
         vault
@@ -149,8 +189,24 @@ impl Vault {
             .map_or(&[], |parsed| &parsed.diagnostics)
     }
 
+    /// The index as `audience` may see it.
+    pub fn index_for(&self, audience: Audience) -> &Index {
+        match audience {
+            Audience::Me => &self.index,
+            Audience::Manager => self
+                .manager
+                .get_or_init(|| Index::build(&self.files, Audience::Manager)),
+        }
+    }
+
+    /// The parsed file at a vault-relative path, if it is one dealbook read.
+    pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
+        self.files.get(path)
+    }
+
     fn reindex(&mut self) {
-        self.index = Index::build(&self.files);
+        self.index = Index::build(&self.files, Audience::Me);
+        self.manager = OnceLock::new();
         if !self.walk_diagnostics.is_empty() {
             self.index
                 .diagnostics
@@ -227,14 +283,18 @@ impl Vault {
     }
 }
 
-/// A file's bytes. Most records are well under 4 KiB: one read, without first asking the
-/// system for the file's size and position as `fs::read` and `File::read_to_end` do (those
-/// are one system call in five of a load; `take` reads through the plain `Read` path).
+/// A record file's bytes. The walk found a regular file; it is opened without waiting, so a
+/// FIFO put there since is read as empty, never waited on. Most records are well under 4 KiB:
+/// one read, without first asking the system for the file's size and position as `fs::read`
+/// does (one system call in five of a load).
 fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
     let mut bytes = Vec::with_capacity(4096);
-    std::fs::File::open(path)?
-        .take(u64::MAX)
-        .read_to_end(&mut bytes)?;
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
@@ -255,6 +315,7 @@ fn read_and_parse(
                 Code::Unreadable,
                 format!("cannot be read: {e}"),
             )],
+            ..ParsedFile::default()
         },
     }
 }

@@ -147,18 +147,7 @@ fn folder_kind_of(folder: &Path, config: &Config) -> Option<Kind> {
 
 /// The kind a file's folder implies: it sits anywhere below one of the configured folders.
 pub fn kind_of(path: &Path, config: &Config) -> Option<Kind> {
-    let folders = &config.folders;
-    Kind::ALL.into_iter().find(|kind| {
-        let names = match kind {
-            Kind::Deal => &folders.deals,
-            Kind::Contact => &folders.contacts,
-            Kind::Account => &folders.accounts,
-        };
-        names.iter().any(|folder| {
-            let folder = Path::new(folder.trim_matches('/'));
-            path.starts_with(folder) && path != folder
-        })
-    })
+    config.folder_kind(path)
 }
 
 #[cfg(test)]

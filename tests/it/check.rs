@@ -303,7 +303,7 @@ fn wrong_type_other_fields() {
     assert_eq!(
         v.codes("deals/acme.md"),
         [
-            at("wrong_type", 6, 14),
+            at("out_of_range", 6, 14),
             at("wrong_type", 7, 13),
             at("wrong_type", 8, 11),
             at("wrong_type", 9, 8),

@@ -7,7 +7,6 @@ use dealbook::metrics::report::{
     pipeline, prep, DealView, Pipeline, Prep, ReportOptions, SharedDeal,
 };
 use dealbook::model::{Audience, ForecastCategory, Period, PeriodKind};
-use dealbook::render::audience::for_audience;
 use dealbook::{Severity, Vault};
 use tempfile::TempDir;
 
@@ -1191,9 +1190,9 @@ fn private_deals_count_for_me() {
     let tv = privacy_vault();
     let vault = tv.load();
     let options = quarter_options(&vault, "2026-11-23", "2026-10-15");
-    let index = for_audience(&vault.index, &vault.config, Audience::Me);
+    let index = vault.index_for(Audience::Me);
     assert_eq!(index.deals.len(), 7);
-    let r = pipeline(&index, &vault.config, &options, None);
+    let r = pipeline(index, &vault.config, &options, None);
     // closed_won: pub-won 10,000 + priv-won 20,000 = 30,000
     approx(r.closed_won, 30_000.0);
     // commit: pub-neg 30,000 + priv-neg 40,000 = 70,000
@@ -1218,10 +1217,10 @@ fn private_deals_are_left_out_of_every_total_for_the_manager() {
     let tv = privacy_vault();
     let vault = tv.load();
     let options = quarter_options(&vault, "2026-11-23", "2026-10-15");
-    let index = for_audience(&vault.index, &vault.config, Audience::Manager);
+    let index = vault.index_for(Audience::Manager);
     // pub-won, pub-neg, pub-demo
     assert_eq!(index.deals.len(), 3);
-    let r = pipeline(&index, &vault.config, &options, None);
+    let r = pipeline(index, &vault.config, &options, None);
 
     // closed_won: pub-won 10,000 (priv-won hidden)
     approx(r.closed_won, 10_000.0);
@@ -1259,7 +1258,7 @@ fn private_deals_are_left_out_of_every_total_for_the_manager() {
 
     // The prep sheet from the same redacted index: since Oct 15, every deal was created on
     // `since`, but only the public ones show.
-    let p = prep(&index, &vault.config, &options, None);
+    let p = prep(index, &vault.config, &options, None);
     // new: pub-won (Nov 1), pub-neg (Dec 1), pub-demo (Dec 4)
     assert_eq!(ids(&p.changes.new), ["pub-won", "pub-neg", "pub-demo"]);
     assert_eq!(ids(&p.changes.won), ["pub-won"]);

@@ -1,0 +1,170 @@
+//! dealbook's own front-matter fields, one line each: which records have them, what type their
+//! values are, and whether the rep may hide them from the manager. Parsing, editing, redaction,
+//! `list` and `check` all read this table, so a field added here is known everywhere.
+
+use std::sync::OnceLock;
+
+use super::record::Kind;
+
+/// What a field's value is, as the rep writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    /// `YYYY-MM-DD`.
+    Date,
+    /// An amount in the deal's currency.
+    Money,
+    /// A number from 0 to 100.
+    Percent,
+    Bool,
+    /// Another record, by id, name or `[[wikilink]]`.
+    Link,
+    List,
+    /// One of the config's stages.
+    Stage,
+    /// pipeline, best_case, commit or omitted.
+    Forecast,
+    /// A three-letter currency code.
+    Currency,
+    /// deal, contact or account.
+    RecordKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub name: &'static str,
+    pub kinds: &'static [Kind],
+    pub ty: FieldType,
+    /// Why the field cannot be listed in `private_fields`; `None` when it can be hidden.
+    pub never_private: Option<&'static str>,
+}
+
+impl FieldSpec {
+    pub fn applies_to(&self, kind: Kind) -> bool {
+        self.kinds.contains(&kind)
+    }
+}
+
+const ALL: &[Kind] = &Kind::ALL;
+const DEAL: &[Kind] = &[Kind::Deal];
+const CONTACT: &[Kind] = &[Kind::Contact];
+const ACCOUNT: &[Kind] = &[Kind::Account];
+const DEAL_CONTACT: &[Kind] = &[Kind::Deal, Kind::Contact];
+const CONTACT_ACCOUNT: &[Kind] = &[Kind::Contact, Kind::Account];
+
+const fn field(name: &'static str, kinds: &'static [Kind], ty: FieldType) -> FieldSpec {
+    FieldSpec {
+        name,
+        kinds,
+        ty,
+        never_private: None,
+    }
+}
+
+const fn public(
+    name: &'static str,
+    kinds: &'static [Kind],
+    ty: FieldType,
+    why: &'static str,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        kinds,
+        ty,
+        never_private: Some(why),
+    }
+}
+
+use FieldType::*;
+
+/// Every field dealbook reads, in the order new records and imports write them.
+pub const FIELDS: &[FieldSpec] = &[
+    public(
+        "type",
+        ALL,
+        RecordKind,
+        "it decides whether a file is a deal, a contact or an account",
+    ),
+    field("title", DEAL, Text),
+    field("name", CONTACT_ACCOUNT, Text),
+    field("account", DEAL_CONTACT, Link),
+    field("amount", DEAL, Money),
+    public(
+        "currency",
+        DEAL,
+        Currency,
+        "the manager's totals would read the amount in the wrong currency",
+    ),
+    public(
+        "stage",
+        DEAL,
+        Stage,
+        "every number in the manager's reports depends on it",
+    ),
+    field("probability", DEAL, Percent),
+    field("forecast", DEAL, Forecast),
+    field("close_date", DEAL, Date),
+    field("next_step", DEAL, Text),
+    field("next_step_date", DEAL, Date),
+    field("decision_maker", DEAL, Link),
+    field("dm_engaged", DEAL, Bool),
+    field("roi_accepted", DEAL, Bool),
+    field("champion", DEAL, Link),
+    field("role", CONTACT, Text),
+    field("email", CONTACT, Text),
+    field("phone", CONTACT, Text),
+    field("last_contact", CONTACT, Date),
+    field("industry", ACCOUNT, Text),
+    field("website", ACCOUNT, Text),
+    field("created", ALL, Date),
+    public("private", ALL, Bool, "it is what hides a whole record"),
+    field("tags", ALL, List),
+    field("buying_signals", DEAL, Text),
+];
+
+/// The spec of one of dealbook's fields, whatever the kind.
+pub fn spec(name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.name == name)
+}
+
+/// The spec of a field this kind of record reads.
+pub fn spec_for(kind: Kind, name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|f| f.name == name && f.applies_to(kind))
+}
+
+/// The front-matter keys dealbook reads for each kind (after the `fields:` mapping).
+pub fn known_fields(kind: Kind) -> &'static [&'static str] {
+    static NAMES: OnceLock<[Vec<&'static str>; 3]> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        Kind::ALL.map(|kind| {
+            FIELDS
+                .iter()
+                .filter(|f| f.applies_to(kind))
+                .map(|f| f.name)
+                .collect()
+        })
+    });
+    &names[Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_field_once_and_every_kind_has_the_common_ones() {
+        for (i, field) in FIELDS.iter().enumerate() {
+            assert!(
+                FIELDS[..i].iter().all(|f| f.name != field.name),
+                "{} twice",
+                field.name
+            );
+        }
+        for kind in Kind::ALL {
+            for common in ["type", "created", "private", "tags"] {
+                assert!(known_fields(kind).contains(&common), "{kind:?} {common}");
+            }
+        }
+        assert_eq!(known_fields(Kind::Deal)[..3], ["type", "title", "account"]);
+    }
+}
