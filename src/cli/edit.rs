@@ -1,14 +1,14 @@
 //! `new`, `set`, `unset`, `log`, `done`: edits that touch only the lines they change.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context as _};
 use chrono::NaiveDate;
 
-use dealbook::model::{AnyRecord, Config, Kind};
+use dealbook::model::{AnyRecord, Config, Kind, Task};
 use dealbook::parse;
-use dealbook::write::{atomic, edit, values};
+use dealbook::write::{atomic, edit, place, values};
 use dealbook::{Code, Vault};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -60,36 +60,34 @@ pub struct DoneArgs {
     text: String,
 }
 
-/// A record's file as read, to be edited and written back only if nobody changed it meanwhile.
-struct Opened {
-    path: PathBuf,
-    original: Vec<u8>,
-    text: String,
-}
-
-fn open(vault: &Vault, wanted: &str) -> anyhow::Result<Opened> {
+/// Edits a record's file: `edit` turns its newest text into the new text (it may run again
+/// if another program writes the file meanwhile), which is written only if it still parses.
+/// A record that is a link is edited where the link points, inside the vault.
+fn edit_record(
+    vault: &Vault,
+    wanted: &str,
+    mut edit: impl FnMut(&str) -> anyhow::Result<String>,
+) -> anyhow::Result<()> {
     let relative = vault.find(wanted).map_err(super::UsageError)?;
-    let path = vault.root.join(&relative);
-    let original =
-        std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let text = String::from_utf8(original.clone()).map_err(|_| {
-        anyhow!(
-            "{} is not UTF-8 text; dealbook will not edit it",
-            path.display()
-        )
-    })?;
-    Ok(Opened {
-        path,
-        original,
-        text,
-    })
-}
-
-/// Writes the edit back, refusing if the result would not parse or the file changed on disk.
-fn save(vault: &Vault, opened: &Opened, text: &str) -> anyhow::Result<()> {
-    check_still_parses(vault, &opened.path, &opened.text, text)?;
-    atomic::replace_if_unchanged(&opened.path, &opened.original, text.as_bytes())?;
-    let relative = dealbook::vault::relative_path(&vault.root, &opened.path);
+    let real = place::resolve(&vault.root, &relative, false)
+        .with_context(|| format!("cannot edit {}", relative.display()))?;
+    let kind = vault.config.folder_kind(&relative);
+    let updated = atomic::update(&real, |bytes| {
+        let text = std::str::from_utf8(bytes).map_err(|_| {
+            anyhow!(
+                "{} is not UTF-8 text; dealbook will not edit it",
+                relative.display()
+            )
+        })?;
+        let new = edit(text)?;
+        check_still_parses(vault, &relative, kind, text, &new)?;
+        Ok(new.into_bytes())
+    });
+    match updated {
+        Ok(_) => {}
+        Err(atomic::UpdateError::Edit(e)) => return Err(e),
+        Err(e) => return Err(e.into()),
+    }
     super::output::print(&format!(
         "{}\n",
         super::display_path(&vault.root, &relative).display()
@@ -97,11 +95,15 @@ fn save(vault: &Vault, opened: &Opened, text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn check_still_parses(vault: &Vault, path: &Path, before: &str, after: &str) -> anyhow::Result<()> {
-    let relative = dealbook::vault::relative_path(&vault.root, path);
-    let kind = dealbook::vault::kind_of(&relative, &vault.config);
+fn check_still_parses(
+    vault: &Vault,
+    relative: &Path,
+    kind: Option<Kind>,
+    before: &str,
+    after: &str,
+) -> anyhow::Result<()> {
     let errors = |text: &str| {
-        parse::parse_file(&relative, text.as_bytes(), kind, &vault.config)
+        parse::parse_file(relative, text.as_bytes(), kind, &vault.config)
             .diagnostics
             .into_iter()
             .filter(|d| d.code == Code::YamlSyntax)
@@ -110,7 +112,7 @@ fn check_still_parses(vault: &Vault, path: &Path, before: &str, after: &str) -> 
     if errors(after) > errors(before) {
         return Err(anyhow!(
             "this edit would leave {} with invalid YAML; nothing was written",
-            path.display()
+            relative.display()
         ));
     }
     Ok(())
@@ -139,89 +141,92 @@ fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::
 
 pub fn run_set(args: SetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let opened = open(&vault, &args.id)?;
-    let text = assign(&vault.config, opened.text.clone(), &args.fields)?;
-    save(&vault, &opened, &text)?;
+    edit_record(&vault, &args.id, |text| {
+        assign(&vault.config, text.to_string(), &args.fields)
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_unset(args: UnsetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let opened = open(&vault, &args.id)?;
-    let mut text = opened.text.clone();
-    for key in &args.keys {
-        let key = vault_key(&vault.config, key);
-        let path: Vec<&str> = key.split('.').collect();
-        match edit::unset(&text, &path).map_err(|e| anyhow!(e))? {
-            Some(changed) => text = changed,
-            None => eprintln!("{} has no `{key}`", opened.path.display()),
+    let mut missing = Vec::new();
+    edit_record(&vault, &args.id, |text| {
+        missing.clear();
+        let mut text = text.to_string();
+        for key in &args.keys {
+            let key = vault_key(&vault.config, key);
+            let path: Vec<&str> = key.split('.').collect();
+            match edit::unset(&text, &path).map_err(|e| anyhow!(e))? {
+                Some(changed) => text = changed,
+                None => missing.push(key.to_string()),
+            }
         }
+        Ok(text)
+    })?;
+    for key in missing {
+        eprintln!("{} has no `{key}`", args.id);
     }
-    save(&vault, &opened, &text)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_log(args: LogArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let opened = open(&vault, &args.id)?;
     let entry = args.text.replace(['\n', '\r'], " ");
     let date = args.date.unwrap_or_else(|| env.today());
-    let text = edit::add_log(&opened.text, date, entry.trim()).map_err(|e| anyhow!(e))?;
-    save(&vault, &opened, &text)?;
+    edit_record(&vault, &args.id, |text| {
+        edit::add_log(text, date, entry.trim()).map_err(|e| anyhow!(e))
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let opened = open(&vault, &args.id)?;
-    let relative = dealbook::vault::relative_path(&vault.root, &opened.path);
-    let kind = dealbook::vault::kind_of(&relative, &vault.config);
-    let parsed = parse::parse_file(&relative, opened.text.as_bytes(), kind, &vault.config);
-    let record = match &parsed.record {
-        Some(record) => record.record(),
-        None => {
+    let relative = vault.find(&args.id).map_err(super::UsageError)?;
+    let kind = vault.config.folder_kind(&relative);
+    edit_record(&vault, &args.id, |text| {
+        let parsed = parse::parse_file(&relative, text.as_bytes(), kind, &vault.config);
+        let Some(record) = &parsed.record else {
             return Err(anyhow!(
                 "{} has errors; run `dealbook check` and fix them first",
                 relative.display()
-            ))
-        }
-    };
-    let wanted = args.text.to_lowercase();
-    let open_tasks: Vec<_> = record.body.tasks.iter().filter(|t| !t.done).collect();
-    let matches: Vec<_> = open_tasks
+            ));
+        };
+        let line = open_task(&record.record().body.tasks, &args.text, &relative)?;
+        edit::tick(text, line).map_err(|e| anyhow!(e))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The line of the one open task whose text contains `wanted`, ignoring case.
+fn open_task(tasks: &[Task], wanted: &str, path: &Path) -> anyhow::Result<usize> {
+    let lower = wanted.to_lowercase();
+    let open: Vec<&Task> = tasks.iter().filter(|t| !t.done).collect();
+    let matches: Vec<&Task> = open
         .iter()
-        .filter(|t| t.text.to_lowercase().contains(&wanted))
+        .copied()
+        .filter(|t| t.text.to_lowercase().contains(&lower))
         .collect();
-    let list = |tasks: &[&&dealbook::model::Task]| {
+    let list = |tasks: &[&Task]| {
         tasks
             .iter()
             .map(|t| format!("\n  line {}: {}", t.line, t.text))
             .collect::<String>()
     };
-    let task = match matches.as_slice() {
-        [one] => one,
-        [] => {
-            return Err(super::UsageError(format!(
-                "no open task in {} contains \"{}\"; the open tasks are:{}",
-                relative.display(),
-                args.text,
-                list(&open_tasks.iter().collect::<Vec<_>>())
-            ))
-            .into())
-        }
-        many => {
-            return Err(super::UsageError(format!(
-                "\"{}\" matches {} open tasks; be more specific:{}",
-                args.text,
-                many.len(),
-                list(many)
-            ))
-            .into())
-        }
-    };
-    let text = edit::tick(&opened.text, task.line).map_err(|e| anyhow!(e))?;
-    save(&vault, &opened, &text)?;
-    Ok(ExitCode::SUCCESS)
+    match matches.as_slice() {
+        [one] => Ok(one.line),
+        [] => Err(super::UsageError(format!(
+            "no open task in {} contains \"{wanted}\"; the open tasks are:{}",
+            path.display(),
+            list(&open)
+        ))
+        .into()),
+        many => Err(super::UsageError(format!(
+            "\"{wanted}\" matches {} open tasks; be more specific:{}",
+            many.len(),
+            list(many)
+        ))
+        .into()),
+    }
 }
 
 pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -279,8 +284,18 @@ pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
             kind.as_str()
         ));
     }
-    atomic::write(&path, text.as_bytes())
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    let real = place::resolve(&vault.root, &relative, true)
+        .with_context(|| format!("cannot write {}", relative.display()))?;
+    atomic::create(&real, text.as_bytes()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            anyhow::Error::from(super::UsageError(format!(
+                "{} already exists; nothing was written",
+                relative.display()
+            )))
+        } else {
+            anyhow!("cannot write {}: {e}", relative.display())
+        }
+    })?;
     super::output::print(&format!(
         "{}\n",
         super::display_path(&vault.root, &relative).display()

@@ -3,11 +3,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context as _;
-
 use dealbook::render::rows::{self, Listing};
 use dealbook::render::{table, vcard};
-use dealbook::write::atomic;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum What {
@@ -60,8 +57,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         }
     };
     match args.output {
-        Some(path) => atomic::write(&path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => super::write_chosen(&vault, &path, &text)?,
         None => super::output::print(&text)?,
     }
     Ok(ExitCode::SUCCESS)

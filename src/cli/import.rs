@@ -8,8 +8,8 @@ use anyhow::Context as _;
 
 use dealbook::model::Kind;
 use dealbook::parse::{csv, yaml};
-use dealbook::write::atomic;
 use dealbook::write::import::{self, ColumnMap};
+use dealbook::write::{atomic, place};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Format {
@@ -99,9 +99,9 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     }
     for file in &plan.files {
         if !args.dry_run {
-            let path = vault.root.join(&file.path);
-            atomic::write(&path, file.text.as_bytes())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            place::resolve(&vault.root, &file.path, true)
+                .and_then(|real| atomic::create(&real, file.text.as_bytes()))
+                .with_context(|| format!("cannot write {}", file.path.display()))?;
         }
         super::output::print(&format!(
             "{}\n",

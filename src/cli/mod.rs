@@ -8,6 +8,7 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod memory;
 mod output;
 mod report;
 mod watch;
@@ -23,6 +24,9 @@ use clap::{Parser, Subcommand};
 use dealbook::model::Audience;
 use dealbook::parse::Detail;
 use dealbook::vault::{self, Vault};
+
+#[global_allocator]
+static ALLOCATOR: memory::Guarded = memory::Guarded;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -228,6 +232,14 @@ impl Env {
 /// than rendering).
 fn exiting<T>(loaded: T) {
     std::mem::forget(loaded);
+}
+
+/// Writes `text` to the file the rep named with `-o`, atomically, unless it is one of the
+/// vault's records, its config or a template.
+fn write_chosen(vault: &Vault, path: &Path, text: &str) -> anyhow::Result<()> {
+    dealbook::build::check_chosen_output(vault, path)
+        .and_then(|()| dealbook::write::atomic::write(path, text.as_bytes()))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// A diagnostic with its path as the user would type it from here.

@@ -4,7 +4,6 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context as _;
 use chrono::Duration;
 
 use dealbook::history::{History, Unavailable};
@@ -12,7 +11,6 @@ use dealbook::metrics::report::ReportOptions;
 use dealbook::model::Period;
 use dealbook::parse::Detail;
 use dealbook::render::{self, Sections};
-use dealbook::write::atomic;
 use dealbook::Vault;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -72,12 +70,15 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
     let output = args.output.as_deref();
     let done = match (args.format, report) {
         (Format::Json, Report::Pipeline) => emit(
+            &vault,
             &(serde_json::to_string_pretty(context.report.pipeline())? + "\n"),
             output,
         ),
-        (Format::Json, Report::Prep) => {
-            emit(&(serde_json::to_string_pretty(&context)? + "\n"), output)
-        }
+        (Format::Json, Report::Prep) => emit(
+            &vault,
+            &(serde_json::to_string_pretty(&context)? + "\n"),
+            output,
+        ),
         (format, report) => {
             let name = match (report, format) {
                 (Report::Pipeline, Format::Html) => "pipeline.html",
@@ -110,7 +111,7 @@ fn render_out(
 ) -> anyhow::Result<ExitCode> {
     let templates = dealbook::build::templates(vault);
     if output.is_some() {
-        return emit(&templates.render(template, context)?, output);
+        return emit(vault, &templates.render(template, context)?, output);
     }
     let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     templates
@@ -244,10 +245,9 @@ pub fn scoped_options(
     })
 }
 
-fn emit(text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+fn emit(vault: &Vault, text: &str, output: Option<&Path>) -> anyhow::Result<ExitCode> {
     match output {
-        Some(path) => atomic::write(path, text.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => super::write_chosen(vault, path, text)?,
         None => super::output::print(text)?,
     }
     Ok(ExitCode::SUCCESS)

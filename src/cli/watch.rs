@@ -151,8 +151,9 @@ fn gather(message: Message, batch: &mut Vec<DebouncedEvent>) -> bool {
 /// Re-reads the changed records and prints their problems. `None` when nothing the index
 /// reads has changed (a touched file, a note of another kind).
 fn refresh(vault: &mut Vault, records: BTreeSet<PathBuf>) -> Option<Vec<PathBuf>> {
-    let changed: Vec<PathBuf> = records.into_iter().collect();
-    if changed.is_empty() || !vault.refresh(&changed) {
+    let candidates: Vec<PathBuf> = records.into_iter().collect();
+    let changed = vault.refresh(&candidates);
+    if changed.is_empty() {
         return None;
     }
     for path in &changed {

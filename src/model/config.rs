@@ -123,8 +123,8 @@ pub struct Output {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
-    /// Steps a template may take (minijinja's fuel). The built-in prep sheet takes about
-    /// 2,500 a deal.
+    /// Steps a template may take (minijinja's fuel). The built-in prep sheet takes about 300
+    /// a deal: the default is enough for some 300,000.
     pub template_steps: u64,
     /// The most text one template may write, in megabytes.
     pub output_mb: u64,
@@ -133,7 +133,7 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            template_steps: 2_000_000_000,
+            template_steps: 100_000_000,
             output_mb: 256,
         }
     }
@@ -402,7 +402,7 @@ impl Config {
 
     /// Why an output's `to:` cannot be written, if it cannot: it must be a new file of its own
     /// inside the vault, never a record, the config, a template, a dotfile or `.git`.
-    fn output_problem(&self, to: &str) -> Option<String> {
+    pub fn output_problem(&self, to: &str) -> Option<String> {
         let path = Path::new(to);
         if to.trim().is_empty() {
             return Some("is empty".into());

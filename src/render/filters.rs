@@ -4,6 +4,17 @@ use chrono::NaiveDate;
 use minijinja::value::Value;
 use minijinja::{Error, ErrorKind, State};
 
+/// Adds dealbook's filters and functions to a template environment.
+pub fn register(env: &mut minijinja::Environment<'_>) {
+    env.add_filter("money", money);
+    env.add_filter("percent", percent);
+    env.add_filter("date", date);
+    env.add_filter("days_between", days_between);
+    env.add_filter("flag_label", flag_label);
+    env.add_function("days_between", days_between);
+    env.add_filter("yaml", |text: String| crate::parse::yaml::scalar(&text));
+}
+
 /// `{{ 48000 | money }}` → `$48,000`; `{{ x | money("EUR") }}` → `€48,000`. Without a
 /// currency it uses the report's. Cents only when there are some.
 pub fn money(state: &State, value: Value, currency: Option<String>) -> Result<String, Error> {

@@ -1,11 +1,13 @@
 //! The minijinja environment: built-in templates compiled in, the vault's `templates/` first.
 
+use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior};
 use serde::Serialize;
 
 use super::filters;
+use crate::model::Limits;
 
 /// The templates that ship inside the binary, by name.
 pub const BUILT_IN: [(&str, &str); 8] = [
@@ -65,52 +67,56 @@ pub enum RenderError {
 
 pub struct Templates {
     env: Environment<'static>,
+    /// The most bytes one render may write.
+    output_limit: usize,
 }
 
+/// The largest template dealbook reads.
+const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
 impl Templates {
-    /// Templates from `vault_templates` (a vault's `templates/` folder) override built-ins.
-    pub fn new(vault_templates: Option<PathBuf>) -> Templates {
+    /// The built-in templates, overridden by the vault's own in `root/templates/`, within
+    /// `limits`.
+    pub fn new(root: Option<&Path>, limits: &Limits) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::SemiStrict);
         env.set_keep_trailing_newline(true);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
+        env.set_fuel(Some(limits.template_steps));
+        let folder = root.map(TemplateFolder::new);
         env.set_loader(move |name| {
-            if name.contains("..") || Path::new(name).is_absolute() {
+            if !is_template_name(name) {
                 return Ok(None);
             }
-            if let Some(dir) = &vault_templates {
-                match std::fs::read_to_string(dir.join(name)) {
-                    Ok(source) => return Ok(Some(source)),
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(minijinja::Error::new(
-                            minijinja::ErrorKind::InvalidOperation,
-                            format!("cannot read template {name}: {e}"),
-                        ))
-                    }
-                }
+            if let Some(source) = folder.as_ref().map(|f| f.read(name)).transpose()?.flatten() {
+                return Ok(Some(source));
             }
             Ok(BUILT_IN
                 .iter()
                 .find(|(built_in, _)| *built_in == name)
                 .map(|(_, source)| source.to_string()))
         });
-        env.add_filter("money", filters::money);
-        env.add_filter("percent", filters::percent);
-        env.add_filter("date", filters::date);
-        env.add_filter("days_between", filters::days_between);
-        env.add_filter("flag_label", filters::flag_label);
-        env.add_function("days_between", filters::days_between);
-        env.add_filter("yaml", |text: String| crate::parse::yaml::scalar(&text));
-        Templates { env }
+        filters::register(&mut env);
+        Templates {
+            env,
+            output_limit: limits.output_bytes(),
+        }
     }
 
     /// Renders template `name` with `context`. HTML templates autoescape by their extension.
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, TemplateError> {
-        self.template(name)?
-            .render(context)
-            .map_err(|e| TemplateError::from_minijinja(name, &e))
+        let mut out = Vec::new();
+        match self.render_to(name, context, &mut out) {
+            Ok(()) => Ok(String::from_utf8(out)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())),
+            Err(RenderError::Template(e)) => Err(e),
+            Err(RenderError::Write(e)) => Err(TemplateError {
+                template: name.to_string(),
+                line: None,
+                message: e.to_string(),
+            }),
+        }
     }
 
     /// `render`, writing to `out` as it goes: a report over a big vault is not held in memory.
@@ -120,14 +126,37 @@ impl Templates {
         context: &impl Serialize,
         out: impl std::io::Write,
     ) -> Result<(), RenderError> {
-        match self.template(name)?.render_captured_to(context, out) {
+        let template = self.template(name)?;
+        let _rendering = Rendering::start(name, self.output_limit);
+        let mut out = Capped {
+            out,
+            left: self.output_limit,
+        };
+        match template.render_captured_to(context, &mut out) {
             Ok(_) => Ok(()),
+            Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure && out.left == 0 => {
+                Err(TemplateError {
+                    template: name.to_string(),
+                    line: e.line(),
+                    message: format!(
+                        "it wrote more than {} MB, the most a template may write; it was stopped (raise `limits: {{ output_mb: … }}` in dealbook.yaml if the report really is that big)",
+                        self.output_limit >> 20
+                    ),
+                }
+                .into())
+            }
             Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => {
                 let io = std::error::Error::source(&e)
                     .and_then(|source| source.downcast_ref::<std::io::Error>())
                     .map_or(std::io::ErrorKind::Other, std::io::Error::kind);
                 Err(RenderError::Write(std::io::Error::new(io, e.to_string())))
             }
+            Err(e) if e.kind() == minijinja::ErrorKind::OutOfFuel => Err(TemplateError {
+                template: name.to_string(),
+                line: e.line(),
+                message: "it took more steps than a template may take (an endless or enormous loop?); it was stopped (raise `limits: { template_steps: … }` in dealbook.yaml if the report really needs them)".into(),
+            }
+            .into()),
             Err(e) => Err(TemplateError::from_minijinja(name, &e).into()),
         }
     }
@@ -148,4 +177,130 @@ impl Templates {
             }
         })
     }
+}
+
+/// A template name dealbook will look up: a relative path of plain names, no `..`, no hidden
+/// parts.
+fn is_template_name(name: &str) -> bool {
+    let path = Path::new(name);
+    !name.is_empty()
+        && !name.contains('\\')
+        && path.components().all(|c| match c {
+            std::path::Component::Normal(part) => !part.as_encoded_bytes().starts_with(b"."),
+            _ => false,
+        })
+}
+
+/// The vault's `templates/` folder. A template is read only if it is a regular file inside it,
+/// links followed: never a link out of it, a FIFO or a device.
+struct TemplateFolder {
+    path: PathBuf,
+    /// Where the folder really is, if it is inside the vault.
+    resolved: Option<PathBuf>,
+}
+
+impl TemplateFolder {
+    fn new(root: &Path) -> TemplateFolder {
+        let path = root.join("templates");
+        let resolved = match (root.canonicalize(), path.canonicalize()) {
+            (Ok(root), Ok(folder)) if folder.starts_with(&root) => Some(folder),
+            _ => None,
+        };
+        TemplateFolder { path, resolved }
+    }
+
+    /// The template's text; `None` when the vault has no template of that name.
+    fn read(&self, name: &str) -> Result<Option<String>, minijinja::Error> {
+        let path = self.path.join(name);
+        let refuse = |why: String| {
+            Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("cannot read templates/{name}: {why}"),
+            ))
+        };
+        match std::fs::symlink_metadata(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return refuse(e.to_string()),
+            Ok(_) => {}
+        }
+        let inside = match (&self.resolved, path.canonicalize()) {
+            (Some(folder), Ok(target)) => target.starts_with(folder),
+            _ => false,
+        };
+        if !inside {
+            return refuse("it leads outside the vault's templates folder".into());
+        }
+        match crate::vault::read_regular_file(&path, MAX_TEMPLATE_BYTES) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(source) => Ok(Some(source)),
+                Err(_) => refuse("it is not UTF-8 text".into()),
+            },
+            Err(e) => refuse(e.to_string()),
+        }
+    }
+}
+
+/// Writes through to `out` until `left` bytes are spent, then fails.
+struct Capped<W> {
+    out: W,
+    left: usize,
+}
+
+impl<W: std::io::Write> std::io::Write for Capped<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if bytes.len() > self.left {
+            self.left = 0;
+            return Err(std::io::Error::other("the output limit is reached"));
+        }
+        let written = self.out.write(bytes)?;
+        self.left -= written;
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+thread_local! {
+    /// While a template renders on this thread: its name, and the most memory it may ask for
+    /// at once. The binary's allocator reads these to stop a template that builds ever-longer
+    /// text before it exhausts the machine's memory.
+    static RENDERING_NAME: RefCell<String> = const { RefCell::new(String::new()) };
+    static RENDERING_LIMIT: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Marks a render in progress on this thread, until dropped.
+struct Rendering;
+
+impl Rendering {
+    fn start(name: &str, output_limit: usize) -> Rendering {
+        RENDERING_NAME.with(|n| {
+            let mut n = n.borrow_mut();
+            n.clear();
+            n.push_str(name);
+        });
+        // Text is built in memory before it is written: allow some room over the output limit.
+        RENDERING_LIMIT.with(|l| l.set(output_limit.saturating_mul(2)));
+        Rendering
+    }
+}
+
+impl Drop for Rendering {
+    fn drop(&mut self) {
+        RENDERING_LIMIT.with(|l| l.set(0));
+    }
+}
+
+/// If a template is rendering on this thread and `size` bytes at once is more than it may ask
+/// for, calls `stop` with the template's name. For a global allocator: it allocates nothing.
+pub fn check_allocation(size: usize, stop: impl FnOnce(&str)) {
+    let limit = RENDERING_LIMIT.try_with(Cell::get).unwrap_or(0);
+    if limit == 0 || size <= limit {
+        return;
+    }
+    let _ = RENDERING_NAME.try_with(|name| match name.try_borrow() {
+        Ok(name) => stop(&name),
+        Err(_) => stop("?"),
+    });
 }

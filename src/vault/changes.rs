@@ -90,13 +90,17 @@ mod tests {
         assert_eq!(class("/v/templates/prep.md"), Change::Template);
         assert_eq!(class("/v/deals/a.md"), Change::Record("deals/a.md".into()));
         assert_eq!(class("/v/deals/sub"), Change::Record("deals/sub".into()));
+        // Only the outputs themselves are ours: a record may sit beside them.
+        assert_eq!(
+            class("/v/reports/a.md"),
+            Change::Record("reports/a.md".into())
+        );
         assert_eq!(
             class("/v/deals/acme.com"),
             Change::Record("deals/acme.com".into())
         );
         for ignored in [
             "/v/reports/pipeline.md",
-            "/v/reports",
             "/v/deals/.a.md.swp",
             "/v/deals/a.md~",
             "/v/deals/4913",

@@ -145,41 +145,49 @@ impl Vault {
     /// A path that is now a folder (moved or copied in) is read whole; one that is gone takes
     /// everything under it along.
     ///
-    /// Returns whether anything the index reads changed; only then is it rebuilt.
-    pub fn refresh(&mut self, changed: &[PathBuf]) -> bool {
-        let mut any = false;
+    /// Returns the files whose reading changed; only when there are any is the index rebuilt.
+    pub fn refresh(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
+        let mut refreshed = Vec::new();
         for path in changed {
             let absolute = self.root.join(path);
             let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
                 let kind = kind_of(&relative, &self.config);
                 let parsed = read_and_parse(&self.root, &relative, kind, &self.config, self.detail);
                 if files.get(&relative) != Some(&parsed) {
-                    files.insert(relative, parsed);
-                    any = true;
+                    files.insert(relative.clone(), parsed);
+                    refreshed.push(relative);
                 }
             };
-            if absolute.is_dir() {
-                let (inside, _) = walk::candidates(&absolute, &self.config);
-                for candidate in inside {
+            let inside = walk::Inside::new(&self.root).check(&absolute).is_ok();
+            if absolute.is_dir() && inside {
+                let (found, _) = walk::candidates_in(&self.root, &absolute, &self.config);
+                for candidate in found {
                     let relative = path.join(&candidate.path);
                     if walk::is_candidate_path(&relative, &self.config) {
                         update(&mut self.files, relative);
                     }
                 }
-            } else if absolute.is_file() {
+            } else if absolute.is_file() && inside {
                 if walk::is_candidate_path(path, &self.config) {
                     update(&mut self.files, path.clone());
                 }
             } else {
-                let before = self.files.len();
-                self.files.retain(|p, _| !p.starts_with(path));
-                any |= self.files.len() != before;
+                let gone: Vec<PathBuf> = self
+                    .files
+                    .keys()
+                    .filter(|p| p.starts_with(path))
+                    .cloned()
+                    .collect();
+                for p in gone {
+                    self.files.remove(&p);
+                    refreshed.push(p);
+                }
             }
         }
-        if any {
+        if !refreshed.is_empty() {
             self.reindex();
         }
-        any
+        refreshed
     }
 
     /// The parse problems of one file, as `check` would print them.

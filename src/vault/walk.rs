@@ -16,27 +16,45 @@ pub struct Candidate {
 }
 
 /// Every `.md` file under `root`, in path order, skipping dot-folders, `templates/` and the
-/// folders the configured outputs are written to. Problems walking (a symlink loop, a folder
-/// that cannot be read) come back as diagnostics; the walk goes on.
+/// configured outputs. A symbolic link is followed only when it leads to a place inside the
+/// vault; others are skipped with a warning, so a link to `/` or `/etc` is never walked.
+/// Problems walking (a symlink loop, a folder that cannot be read) come back as diagnostics;
+/// the walk goes on.
 pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnostic>) {
-    let skipped = skipped_folders(config);
+    candidates_in(root, root, config)
+}
+
+/// `candidates` of one folder of the vault at `root`, with paths relative to that folder.
+pub fn candidates_in(
+    root: &Path,
+    folder: &Path,
+    config: &Config,
+) -> (Vec<Candidate>, Vec<Diagnostic>) {
+    let inside = Inside::new(root);
+    let prefix = relative_path(root, folder);
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut outside: Vec<(PathBuf, String)> = Vec::new();
     // Not walkdir's `sort_by_file_name`: it takes each name apart from its path on every
     // comparison, half the walk's time on a big vault. The files are sorted once at the end.
-    let walker = WalkDir::new(root)
+    let walker = WalkDir::new(folder)
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| {
             if entry.depth() == 0 {
                 return true;
             }
-            let hidden = entry.file_name().as_encoded_bytes().starts_with(b".");
-            !(hidden
-                || entry.file_type().is_dir() && {
-                    let relative = walked_path(root, entry.path());
-                    skipped.iter().any(|s| relative == Path::new(s))
-                })
+            if entry.file_name().as_encoded_bytes().starts_with(b".") {
+                return false;
+            }
+            if entry.path_is_symlink() {
+                if let Err(target) = inside.check(entry.path()) {
+                    outside.push((walked_path(folder, entry.path()), target));
+                    return false;
+                }
+            }
+            !(entry.file_type().is_dir()
+                && prefix.join(walked_path(folder, entry.path())) == Path::new("templates"))
         });
     // The kind a folder implies is the same for every file directly in it.
     let mut last_folder: Option<(PathBuf, Option<Kind>)> = None;
@@ -45,13 +63,16 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
             Ok(entry) => {
                 let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
                 if entry.file_type().is_file() && is_markdown {
-                    let path = walked_path(root, entry.path());
-                    let folder = path.parent().unwrap_or(Path::new(""));
+                    let path = walked_path(folder, entry.path());
+                    if is_output(&prefix.join(&path), config) {
+                        continue;
+                    }
+                    let parent = path.parent().unwrap_or(Path::new(""));
                     let folder_kind = match &last_folder {
-                        Some((last, kind)) if last == folder => *kind,
+                        Some((last, kind)) if last == parent => *kind,
                         _ => {
-                            let kind = folder_kind_of(folder, config);
-                            last_folder = Some((folder.to_path_buf(), kind));
+                            let kind = kind_of(&prefix.join(parent).join("x.md"), config);
+                            last_folder = Some((parent.to_path_buf(), kind));
                             kind
                         }
                     };
@@ -59,7 +80,10 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
                 }
             }
             Err(e) => {
-                let path = e.path().map(|p| relative_path(root, p)).unwrap_or_default();
+                let path = e
+                    .path()
+                    .map(|p| relative_path(folder, p))
+                    .unwrap_or_default();
                 let (code, message) = if e.loop_ancestor().is_some() {
                     (
                         Code::SymlinkLoop,
@@ -74,9 +98,53 @@ pub fn candidates(root: &Path, config: &Config) -> (Vec<Candidate>, Vec<Diagnost
             }
         }
     }
+    for (path, target) in outside {
+        diagnostics.push(Diagnostic::new(
+            path,
+            Pos::START,
+            Code::SymlinkOutside,
+            format!("this symbolic link points outside the vault (to {target}); dealbook reads only files inside the vault, so it was skipped"),
+        ));
+    }
     files.sort_unstable_by(|a, b| path_order(&a.path, &b.path));
     diagnostics.sort_by(|a, b| path_order(&a.path, &b.path));
     (files, diagnostics)
+}
+
+/// The vault's root as the file system resolves it, to tell where a link leads.
+pub struct Inside {
+    root: Option<PathBuf>,
+}
+
+impl Inside {
+    pub fn new(root: &Path) -> Inside {
+        Inside {
+            root: root.canonicalize().ok(),
+        }
+    }
+
+    /// `Ok` when `path`, links followed, is inside the vault and not in a hidden folder of it
+    /// (`.git`); else where it leads. A link to nothing is `Ok`: reading it reports it.
+    pub fn check(&self, path: &Path) -> Result<(), String> {
+        let Ok(target) = path.canonicalize() else {
+            return Ok(());
+        };
+        let hidden = |rest: &Path| {
+            rest.components()
+                .any(|c| c.as_os_str().as_encoded_bytes().starts_with(b"."))
+        };
+        match &self.root {
+            Some(root) => match target.strip_prefix(root) {
+                Ok(rest) if !hidden(rest) => Ok(()),
+                _ => Err(target.display().to_string()),
+            },
+            None => Err(target.display().to_string()),
+        }
+    }
+}
+
+fn is_output(path: &Path, config: &Config) -> bool {
+    config.outputs.iter().any(|o| Path::new(&o.to) == path)
 }
 
 /// The order of `Path`'s `Ord` (component by component) for the plain relative paths the
@@ -95,28 +163,15 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     key(a).cmp(key(b))
 }
 
-fn skipped_folders(config: &Config) -> Vec<String> {
-    let mut skipped = vec!["templates".to_string()];
-    for output in &config.outputs {
-        if let Some(parent) = Path::new(&output.to).parent() {
-            let parent = parent.to_string_lossy().into_owned();
-            if !parent.is_empty() {
-                skipped.push(parent);
-            }
-        }
-    }
-    skipped
-}
-
-/// Whether a relative path is a file the walk would pick up.
+/// Whether a relative path is a file the walk would pick up (links aside).
 pub fn is_candidate_path(path: &Path, config: &Config) -> bool {
     let hidden = path
         .components()
         .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
-    let skipped = skipped_folders(config)
-        .iter()
-        .any(|folder| path.starts_with(folder));
-    !hidden && !skipped && path.extension().is_some_and(|e| e == "md")
+    !hidden
+        && !path.starts_with("templates")
+        && !is_output(path, config)
+        && path.extension().is_some_and(|e| e == "md")
 }
 
 pub fn relative_path(root: &Path, path: &Path) -> PathBuf {
@@ -137,12 +192,6 @@ fn walked_path(root: &Path, path: &Path) -> PathBuf {
         }
     });
     rest.map_or_else(|| relative_path(root, path), PathBuf::from)
-}
-
-/// The kind every file directly in `folder` gets from [`kind_of`]: a file sits strictly below
-/// a configured folder exactly when its folder is that folder or below it.
-fn folder_kind_of(folder: &Path, config: &Config) -> Option<Kind> {
-    kind_of(&folder.join("x.md"), config)
 }
 
 /// The kind a file's folder implies: it sits anywhere below one of the configured folders.

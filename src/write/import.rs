@@ -264,6 +264,14 @@ fn normalize(field: &str, value: &str, config: &Config) -> Result<String, String
             .map(|s| s.id.clone())
             .ok_or_else(|| format!("unknown stage \"{value}\"")),
         "currency" => Ok(value.to_ascii_uppercase()),
+        // CRMs write checkboxes as 1/0, yes/no, true/false or X.
+        "private" | "dm_engaged" | "roi_accepted" => {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "1" | "true" | "yes" | "y" | "x" => Ok("true".into()),
+                "0" | "false" | "no" | "n" => Ok("false".into()),
+                _ => Err(format!("{field} \"{value}\" is not yes or no")),
+            }
+        }
         _ => Ok(yaml::scalar(value)),
     }
 }

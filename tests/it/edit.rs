@@ -765,27 +765,32 @@ fn other_refused_edits_leave_the_file_byte_identical() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 4. A file changed between read and write is not overwritten
+// 4. An edit applies to the file's newest text; a file deleted meanwhile is not recreated
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn replace_if_unchanged_refuses_a_file_changed_on_disk() {
-    use dealbook::write::atomic::replace_if_unchanged;
+fn an_edit_applies_to_what_is_on_disk_when_it_is_written() {
+    use dealbook::write::atomic::update;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("deal.md");
-    let original = b"---\nstage: demo\n---\n".to_vec();
-    std::fs::write(&path, &original).unwrap();
-    // The rep saves from their editor between dealbook's read and its write.
+    std::fs::write(&path, b"---\nstage: demo\n---\n").unwrap();
+    // The rep saves from their editor after dealbook loaded the vault, before it writes.
     let saved = b"---\nstage: proposal\n---\nsaved in the editor\n".to_vec();
     std::fs::write(&path, &saved).unwrap();
-
-    let err = replace_if_unchanged(&path, &original, b"---\nstage: negotiation\n---\n")
-        .expect_err("a changed file must not be replaced");
-    assert!(err.to_string().contains("changed on disk"), "{err}");
+    let mut seen = Vec::new();
+    update(&path, |text: &[u8]| -> Result<Vec<u8>, String> {
+        seen.push(text.to_vec());
+        Ok([text, b"- 2026-11-23: Called\n"].concat())
+    })
+    .unwrap();
+    assert_eq!(
+        seen,
+        std::slice::from_ref(&saved),
+        "the edit saw the saved text"
+    );
     assert_eq!(
         std::fs::read(&path).unwrap(),
-        saved,
-        "disk content untouched"
+        [&saved[..], b"- 2026-11-23: Called\n"].concat()
     );
     let names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -793,15 +798,10 @@ fn replace_if_unchanged_refuses_a_file_changed_on_disk() {
         .collect();
     assert_eq!(names, ["deal.md"], "no temp file left behind");
 
-    // A file deleted in between is not recreated either.
+    // A file deleted in between is not recreated.
     std::fs::remove_file(&path).unwrap();
-    assert!(replace_if_unchanged(&path, &saved, b"ours").is_err());
+    assert!(update(&path, |t: &[u8]| Ok::<_, String>(t.to_vec())).is_err());
     assert!(!path.exists());
-
-    // Unchanged since it was read: replaced.
-    std::fs::write(&path, &saved).unwrap();
-    replace_if_unchanged(&path, &saved, b"ours").unwrap();
-    assert_eq!(std::fs::read(&path).unwrap(), b"ours");
 }
 
 // ---------------------------------------------------------------------------------------------
