@@ -1,6 +1,9 @@
 //! Talking to git through its command line: the one git every rep already has, with no
-//! library to build. Two processes do all the work: one `git log` for which files each commit
-//! touched, and one `git cat-file --batch` streaming every needed version of those files.
+//! library to build. Two processes do the work for each repository: one `git log --raw`, which
+//! says which file versions (blobs) each commit made, and one `git cat-file --batch` streaming
+//! those blobs by id. Paths travel NUL-separated only, git runs in the C locale with the
+//! settings that change its output pinned, so no file name and no user config can change
+//! what is read.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,52 +24,98 @@ pub enum Unavailable {
     Failed(String),
 }
 
-/// What a commit did to one file.
+/// A blob id, as git prints it (40 or 64 hex digits).
+pub type Blob = String;
+
+/// What a commit did to one file; paths are relative to the vault root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FileChange {
-    Added(PathBuf),
-    Modified(PathBuf),
-    Deleted(PathBuf),
-    Renamed { from: PathBuf, to: PathBuf },
+    Added {
+        path: PathBuf,
+        blob: Blob,
+    },
+    Modified {
+        path: PathBuf,
+        blob: Blob,
+    },
+    Deleted {
+        path: PathBuf,
+    },
+    Renamed {
+        from: PathBuf,
+        to: PathBuf,
+        blob: Blob,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoggedCommit {
     pub id: String,
     pub date: NaiveDate,
-    /// Paths relative to the vault root.
     pub changes: Vec<FileChange>,
 }
 
-/// The repository around a vault folder.
+/// One repository holding some of the vault's records: the vault's own, or a submodule (or a
+/// repository of its own) that a records folder is.
 #[derive(Debug, Clone)]
 pub struct Repository {
-    /// The vault folder (git commands run here).
-    vault: PathBuf,
-    /// The vault's path inside the repository, with a trailing `/` (empty at the root).
-    prefix: String,
+    /// Where git runs: the vault folder, or the records folder that is a repository of its own.
+    dir: PathBuf,
+    /// `dir` relative to the vault root (empty for the vault's own repository).
+    in_vault: PathBuf,
     pub shallow: bool,
     /// Whether there is any commit yet.
     pub has_commits: bool,
 }
 
-fn git(dir: &Path, args: &[&str]) -> Result<String, Unavailable> {
-    let output = Command::new("git")
+/// `git` with the output it prints made independent of the user's language and config.
+fn command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
         .arg("-C")
         .arg(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => Unavailable::GitMissing,
-            _ => Unavailable::Failed(e.to_string()),
-        })?;
+        .args([
+            "-c",
+            "color.ui=never",
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "log.showRoot=true",
+            "-c",
+            "core.quotePath=false",
+            "-c",
+            "diff.relative=false",
+        ])
+        .env("LC_ALL", "C")
+        .env("LANGUAGE", "C")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_OPTIONAL_LOCKS", "0")
+        .stdin(Stdio::null());
+    command
+}
+
+fn spawn_error(e: std::io::Error) -> Unavailable {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => Unavailable::GitMissing,
+        _ => Unavailable::Failed(e.to_string()),
+    }
+}
+
+/// Runs git; its stdout, or its exit code and what it said.
+fn run(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, (Option<i32>, String)>, Unavailable> {
+    let output = command(dir).args(args).output().map_err(spawn_error)?;
     if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        Ok(Ok(output.stdout))
     } else {
-        Err(Unavailable::Failed(
-            String::from_utf8_lossy(&output.stderr).trim().to_string(),
-        ))
+        let said = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        Ok(Err((output.status.code(), said)))
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> Result<String, Unavailable> {
+    match run(dir, args)? {
+        Ok(stdout) => Ok(String::from_utf8_lossy(&stdout).into_owned()),
+        Err((_, said)) => Err(Unavailable::Failed(said)),
     }
 }
 
@@ -77,109 +126,148 @@ pub fn refs(vault: &Path) -> Option<String> {
 }
 
 impl Repository {
+    /// The repository holding the vault folder.
     pub fn open(vault: &Path) -> Result<Repository, Unavailable> {
-        let prefix = match git(vault, &["rev-parse", "--show-prefix"]) {
-            Ok(prefix) => prefix.trim().to_string(),
-            Err(Unavailable::Failed(message)) if message.contains("not a git repository") => {
-                return Err(Unavailable::NotARepository)
-            }
-            Err(e) => return Err(e),
+        Repository::at(vault, PathBuf::new())
+    }
+
+    fn at(dir: &Path, in_vault: PathBuf) -> Result<Repository, Unavailable> {
+        // git exits with 128 outside a repository, whatever language it would say so in.
+        let shallow = match run(dir, &["rev-parse", "--is-shallow-repository"])? {
+            Ok(out) => String::from_utf8_lossy(&out).trim() == "true",
+            Err((Some(128), _)) => return Err(Unavailable::NotARepository),
+            Err((_, said)) => return Err(Unavailable::Failed(said)),
         };
-        let shallow = git(vault, &["rev-parse", "--is-shallow-repository"])?.trim() == "true";
-        let has_commits = git(vault, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_ok();
+        let has_commits = run(dir, &["rev-parse", "--verify", "--quiet", "HEAD"])?.is_ok();
         Ok(Repository {
-            vault: vault.to_path_buf(),
-            prefix,
+            dir: dir.to_path_buf(),
+            in_vault,
             shallow,
             has_commits,
         })
     }
 
-    /// Every commit that touched the given folders, oldest first, following renames.
-    pub fn log(&self, folders: &[String]) -> Result<Vec<LoggedCommit>, Unavailable> {
-        if !self.has_commits {
+    /// Whether `dir` is the top folder of a repository of its own.
+    fn is_own_repository(dir: &Path) -> bool {
+        let top = git(dir, &["rev-parse", "--show-toplevel"]).ok();
+        let top = top
+            .as_deref()
+            .map(|top| Path::new(top.trim()).to_path_buf());
+        top.is_some() && top == dir.canonicalize().ok()
+    }
+
+    /// The repositories holding the vault's records folders, each with the pathspecs to log
+    /// in it: the vault's own, plus each records folder that is a repository of its own (a
+    /// submodule), whose commits the vault's repository sees only as one pointer.
+    pub fn holding(
+        vault: &Path,
+        folders: &[String],
+    ) -> Result<Vec<(Repository, Vec<String>)>, Unavailable> {
+        let mut repositories = vec![(Repository::open(vault)?, Vec::new())];
+        for folder in folders {
+            let dir = vault.join(folder);
+            let separate = !folder.trim_matches(['/', '.']).is_empty()
+                && dir.is_dir()
+                && Repository::is_own_repository(&dir);
+            match separate.then(|| Repository::at(&dir, PathBuf::from(folder))) {
+                Some(Ok(repository)) => repositories.push((repository, vec![".".to_string()])),
+                _ => repositories[0].1.push(folder.clone()),
+            }
+        }
+        Ok(repositories)
+    }
+
+    /// Every commit that touched `pathspecs` (relative to this repository's folder), oldest
+    /// first, following renames, with the blob each change made.
+    pub fn log(&self, pathspecs: &[String]) -> Result<Vec<LoggedCommit>, Unavailable> {
+        if !self.has_commits || pathspecs.is_empty() {
             return Ok(Vec::new());
         }
         let mut args = vec![
             "log",
             "--reverse",
+            "--no-color",
+            "--no-show-signature",
             "--format=%x1e%H%x1f%cs",
-            "--name-status",
+            "--raw",
+            "--no-abbrev",
             "-M",
             "-z",
             "--relative",
             "--",
         ];
-        args.extend(folders.iter().map(String::as_str));
-        Ok(parse_log(&git(&self.vault, &args)?))
+        args.extend(pathspecs.iter().map(String::as_str));
+        let out = match run(&self.dir, &args)? {
+            Ok(out) => out,
+            Err((_, said)) => return Err(Unavailable::Failed(said)),
+        };
+        Ok(parse_log(&out, &self.in_vault))
     }
 
-    /// The contents of each `(commit, vault-relative path)`, in order; `None` where missing.
-    pub fn read_files(
+    /// Streams the contents of each blob, in order, to `each(i, bytes)`, so no more than one
+    /// version is held at a time. A blob the repository does not have is an error that names
+    /// it; `name(i)` says which file version it is, for the message.
+    pub fn read_blobs(
         &self,
-        wanted: &[(String, PathBuf)],
-    ) -> Result<Vec<Option<Vec<u8>>>, Unavailable> {
+        wanted: &[Blob],
+        name: impl Fn(usize) -> String,
+        mut each: impl FnMut(usize, Vec<u8>),
+    ) -> Result<(), Unavailable> {
         if wanted.is_empty() {
-            return Ok(Vec::new());
+            return Ok(());
         }
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&self.vault)
+        let mut child = command(&self.dir)
             .args(["cat-file", "--batch"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .map_err(|e| Unavailable::Failed(e.to_string()))?;
+            .map_err(spawn_error)?;
         let mut stdin = child.stdin.take().expect("piped");
-        let requests: String = wanted
-            .iter()
-            .map(|(commit, path)| format!("{commit}:{}{}\n", self.prefix, path.to_string_lossy()))
-            .collect();
+        let requests: String = wanted.iter().map(|blob| format!("{blob}\n")).collect();
         // Feed requests from another thread so neither pipe can fill up and block.
         let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
         let mut reader = BufReader::new(child.stdout.take().expect("piped"));
-        let mut contents = Vec::with_capacity(wanted.len());
+        let failed = |e: std::io::Error| Unavailable::Failed(e.to_string());
         let mut header = String::new();
-        for _ in wanted {
+        for (i, blob) in wanted.iter().enumerate() {
             header.clear();
-            reader
-                .read_line(&mut header)
-                .map_err(|e| Unavailable::Failed(e.to_string()))?;
-            let size = header
-                .trim_end()
-                .rsplit(' ')
-                .next()
-                .and_then(|s| s.parse::<usize>().ok())
-                .filter(|_| header.contains(" blob "));
-            match size {
-                Some(size) => {
-                    let mut blob = vec![0; size + 1]; // the content and a newline
-                    reader
-                        .read_exact(&mut blob)
-                        .map_err(|e| Unavailable::Failed(e.to_string()))?;
-                    blob.pop();
-                    contents.push(Some(blob));
-                }
-                None => contents.push(None),
-            }
+            reader.read_line(&mut header).map_err(failed)?;
+            let mut fields = header.split_whitespace();
+            let size = match (fields.next(), fields.next(), fields.next()) {
+                (Some(id), Some("blob"), Some(size)) if id == blob => size.parse::<usize>().ok(),
+                _ => None,
+            };
+            let Some(size) = size else {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Unavailable::Failed(format!(
+                    "the repository does not have {} (object {blob}); is it a partial or damaged clone? `git fsck` tells",
+                    name(i)
+                )));
+            };
+            let mut content = vec![0; size + 1]; // the content and a newline
+            reader.read_exact(&mut content).map_err(failed)?;
+            content.pop();
+            each(i, content);
         }
         let _ = writer.join();
         let _ = child.wait();
-        Ok(contents)
+        Ok(())
     }
 
-    /// Uncommitted changes, as `git status --short` lines.
+    /// Uncommitted changes under the vault, as `git status --porcelain` entries.
     pub fn uncommitted(&self) -> Result<Vec<String>, Unavailable> {
-        Ok(git(&self.vault, &["status", "--porcelain", "--", "."])?
-            .lines()
+        Ok(git(&self.dir, &["status", "--porcelain", "-z", "--", "."])?
+            .split('\0')
+            .filter(|entry| !entry.is_empty())
             .map(str::to_string)
             .collect())
     }
 
     /// The dates of the `review/YYYY-MM-DD` tags.
     pub fn reviews(&self) -> Result<Vec<NaiveDate>, Unavailable> {
-        let mut dates: Vec<NaiveDate> = git(&self.vault, &["tag", "--list", "review/*"])?
+        let mut dates: Vec<NaiveDate> = git(&self.dir, &["tag", "--list", "review/*"])?
             .lines()
             .filter_map(|tag| tag.strip_prefix("review/"))
             .filter_map(crate::parse::body::parse_date)
@@ -189,16 +277,19 @@ impl Repository {
     }
 
     pub fn tag(&self, name: &str) -> Result<(), Unavailable> {
-        git(&self.vault, &["tag", name]).map(|_| ())
+        git(&self.dir, &["tag", name]).map(|_| ())
     }
 }
 
-/// Parses `git log --format=%x1e%H%x1f%cs --name-status -z` output.
-fn parse_log(output: &str) -> Vec<LoggedCommit> {
+/// Parses `git log --format=%x1e%H%x1f%cs --raw -z` output: for each commit its id and date,
+/// then `:old-mode new-mode old-blob new-blob status` NUL path NUL (a second path for renames
+/// and copies). Paths are put under `in_vault`.
+fn parse_log(output: &[u8], in_vault: &Path) -> Vec<LoggedCommit> {
+    let text = String::from_utf8_lossy(output);
     let mut commits = Vec::new();
-    for record in output.split('\x1e').filter(|r| !r.is_empty()) {
-        let mut fields = record.split('\0');
-        let header = fields.next().unwrap_or_default();
+    for record in text.split('\x1e').filter(|r| !r.is_empty()) {
+        let mut tokens = record.split('\0');
+        let header = tokens.next().unwrap_or_default();
         let Some((id, date)) = header.split_once('\x1f') else {
             continue;
         };
@@ -206,25 +297,36 @@ fn parse_log(output: &str) -> Vec<LoggedCommit> {
             continue;
         };
         let mut changes = Vec::new();
-        let mut tokens = fields
-            .map(|t| t.trim_start_matches('\n'))
-            .filter(|t| !t.is_empty());
-        while let Some(status) = tokens.next() {
-            let mut path = || tokens.next().map(PathBuf::from);
+        let mut tokens = tokens.map(|t| t.trim_start_matches('\n'));
+        while let Some(meta) = tokens.next() {
+            let Some(meta) = meta.strip_prefix(':') else {
+                continue;
+            };
+            // old-mode new-mode old-blob new-blob status
+            let fields: Vec<&str> = meta.split(' ').collect();
+            let [_, new_mode, _, blob, status] = fields[..] else {
+                continue;
+            };
+            let mut path = || tokens.next().map(|p| in_vault.join(p));
+            let is_file = new_mode.starts_with("100") || new_mode.starts_with("000");
+            let blob = blob.to_string();
             let change = match status.chars().next() {
-                Some('A') | Some('C') if status.starts_with('C') => {
-                    let _from = path();
-                    path().map(FileChange::Added)
-                }
-                Some('A') => path().map(FileChange::Added),
-                Some('D') => path().map(FileChange::Deleted),
                 Some('R') => match (path(), path()) {
-                    (Some(from), Some(to)) => Some(FileChange::Renamed { from, to }),
+                    (Some(from), Some(to)) => Some(FileChange::Renamed { from, to, blob }),
                     _ => None,
                 },
-                _ => path().map(FileChange::Modified),
+                Some('C') => {
+                    let _from = path();
+                    path().map(|path| FileChange::Added { path, blob })
+                }
+                Some('A') => path().map(|path| FileChange::Added { path, blob }),
+                Some('D') => path().map(|path| FileChange::Deleted { path }),
+                _ => path().map(|path| FileChange::Modified { path, blob }),
             };
-            changes.extend(change);
+            // A submodule's pointer or a link is not a file version to read.
+            if is_file || matches!(change, Some(FileChange::Deleted { .. })) {
+                changes.extend(change);
+            }
         }
         commits.push(LoggedCommit {
             id: id.to_string(),
@@ -240,22 +342,47 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_name_status_with_renames() {
-        let output = "\x1eaaa\x1f2026-01-01\0\nA\0deals/a.md\0\x1ebbb\x1f2026-02-01\0\nR100\0deals/a.md\0deals/b.md\0M\0deals/c.md\0D\0deals/d.md\0";
-        let commits = parse_log(output);
+    fn parses_raw_changes_with_renames_and_odd_names() {
+        let zero = "0".repeat(40);
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let output = format!(
+            "\x1eaaa\x1f2026-01-01\0\n:000000 100644 {zero} {a} A\0deals/a.md\0\x1ebbb\x1f2026-02-01\0\n:100644 100644 {a} {a} R100\0deals/a.md\0deals/b\nc.md\0:100644 100644 {a} {b} M\0deals/c.md\0:100644 000000 {b} {zero} D\0deals/d.md\0:000000 160000 {zero} {b} A\0deals/sub\0"
+        );
+        let commits = parse_log(output.as_bytes(), Path::new(""));
         assert_eq!(commits.len(), 2);
-        assert_eq!(commits[0].changes, [FileChange::Added("deals/a.md".into())]);
+        assert_eq!(
+            commits[0].changes,
+            [FileChange::Added {
+                path: "deals/a.md".into(),
+                blob: a.clone()
+            }]
+        );
         assert_eq!(
             commits[1].changes,
             [
                 FileChange::Renamed {
                     from: "deals/a.md".into(),
-                    to: "deals/b.md".into()
+                    to: "deals/b\nc.md".into(),
+                    blob: a.clone()
                 },
-                FileChange::Modified("deals/c.md".into()),
-                FileChange::Deleted("deals/d.md".into()),
+                FileChange::Modified {
+                    path: "deals/c.md".into(),
+                    blob: b.clone()
+                },
+                FileChange::Deleted {
+                    path: "deals/d.md".into()
+                },
             ]
         );
         assert_eq!(commits[1].date, "2026-02-01".parse().unwrap());
+        let nested = parse_log(output.as_bytes(), Path::new("deals"));
+        assert_eq!(
+            nested[0].changes,
+            [FileChange::Added {
+                path: "deals/deals/a.md".into(),
+                blob: a
+            }]
+        );
     }
 }

@@ -253,31 +253,63 @@ fn read_committed(
     if !vault.config.history {
         return Err(Unavailable::Disabled);
     }
-    let repository = git::Repository::open(&vault.root)?;
-    let commits = repository.log(&vault.config.folders.deals)?;
+    let repositories = git::Repository::holding(&vault.root, &vault.config.folders.deals)?;
+    let mut deals = Vec::new();
+    for (repository, pathspecs) in &repositories {
+        deals.extend(read_repository(
+            repository,
+            pathspecs,
+            &vault.config,
+            progress,
+        )?);
+    }
+    let (own, _) = &repositories[0];
+    Ok(Committed {
+        deals,
+        reviews: own.reviews()?,
+        shallow: repositories.iter().any(|(r, _)| r.shallow),
+    })
+}
 
-    // Follow each file through renames: a lineage is one deal's list of (commit, path).
-    let mut lineages: Vec<Vec<(usize, PathBuf, bool)>> = Vec::new();
+/// One file version a lineage needs: the commit (by position), the path, and the blob (`None`
+/// for a deletion).
+type Version = (usize, PathBuf, Option<git::Blob>);
+
+/// The deals' histories as one repository's commits tell them.
+fn read_repository(
+    repository: &git::Repository,
+    pathspecs: &[String],
+    config: &Config,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Vec<DealHistory>, Unavailable> {
+    let commits = repository.log(pathspecs)?;
+
+    // Follow each file through renames: a lineage is one deal's list of versions.
+    let mut lineages: Vec<Vec<Version>> = Vec::new();
     let mut by_path: HashMap<PathBuf, usize> = HashMap::default();
-    let mut wanted: Vec<(String, PathBuf)> = Vec::new();
     let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
     for (n, commit) in commits.iter().enumerate() {
         for change in &commit.changes {
-            let (path, lineage, deleted) = match change {
-                git::FileChange::Added(p) | git::FileChange::Modified(p) => {
+            let (path, lineage, blob) = match change {
+                git::FileChange::Added { path, blob }
+                | git::FileChange::Modified { path, blob } => {
                     let next = lineages.len();
-                    let lineage = *by_path.entry(p.clone()).or_insert(next);
-                    (p, lineage, false)
+                    (
+                        path,
+                        *by_path.entry(path.clone()).or_insert(next),
+                        Some(blob),
+                    )
                 }
-                git::FileChange::Renamed { from, to } => {
+                git::FileChange::Renamed { from, to, blob } => {
                     let lineage = by_path.remove(from).unwrap_or(lineages.len());
                     by_path.insert(to.clone(), lineage);
-                    (to, lineage, false)
+                    (to, lineage, Some(blob))
                 }
-                git::FileChange::Deleted(p) => {
-                    let lineage = by_path.get(p).copied().unwrap_or(lineages.len());
-                    (p, lineage, true)
-                }
+                git::FileChange::Deleted { path } => (
+                    path,
+                    by_path.get(path).copied().unwrap_or(lineages.len()),
+                    None,
+                ),
             };
             if !is_markdown(path) {
                 continue;
@@ -285,45 +317,57 @@ fn read_committed(
             if lineage == lineages.len() {
                 lineages.push(Vec::new());
             }
-            lineages[lineage].push((n, path.clone(), deleted));
-            if !deleted {
-                wanted.push((commit.id.clone(), path.clone()));
-            }
+            lineages[lineage].push((n, path.clone(), blob.cloned()));
         }
     }
 
-    let mut contents = Vec::with_capacity(wanted.len());
-    for chunk in wanted.chunks(500) {
-        contents.extend(repository.read_files(chunk)?);
-        progress(contents.len(), wanted.len());
+    // Each (blob, path) once: a reverted or renamed version is read and parsed once.
+    let mut wanted: Vec<(git::Blob, PathBuf, usize)> = Vec::new();
+    let mut index: HashMap<(&str, &Path), usize> = HashMap::default();
+    for (n, path, blob) in lineages.iter().flatten() {
+        if let Some(blob) = blob {
+            index
+                .entry((blob.as_str(), path.as_path()))
+                .or_insert_with(|| {
+                    wanted.push((blob.clone(), path.clone(), *n));
+                    wanted.len() - 1
+                });
+        }
     }
-    let mut states: HashMap<(String, PathBuf), Option<(DealState, ForManager)>> = wanted
-        .into_iter()
-        .zip(contents)
-        .map(|((commit, path), bytes)| {
-            let state = bytes.and_then(|bytes| state_of(&path, &bytes, &vault.config));
-            ((commit, path), state)
-        })
-        .collect();
+    let blobs: Vec<git::Blob> = wanted.iter().map(|(blob, _, _)| blob.clone()).collect();
+    let mut states: Vec<Option<(DealState, ForManager)>> = Vec::with_capacity(wanted.len());
+    let name = |i: usize| {
+        let (_, path, n) = &wanted[i];
+        format!("{} as of commit {}", path.display(), short(&commits[*n].id))
+    };
+    repository.read_blobs(&blobs, name, |i, bytes| {
+        states.push(state_of(&wanted[i].1, &bytes, config));
+        if i % 256 == 255 || i + 1 == wanted.len() {
+            progress(i + 1, wanted.len());
+        }
+    })?;
 
-    let deals: Vec<DealHistory> = lineages
-        .into_iter()
+    Ok(lineages
+        .iter()
         .filter_map(|lineage| {
             let last = lineage.last()?.1.clone();
             let snapshots = lineage
-                .into_iter()
-                .filter_map(|(n, path, deleted)| {
-                    let commit = &commits[n];
-                    let (state, manager) = if deleted {
-                        (None, ForManager::Same)
-                    } else {
-                        // An unreadable version tells nothing; skip it rather than call it deleted.
-                        let (state, manager) = states.remove(&(commit.id.clone(), path))??;
-                        (Some(state), manager)
+                .iter()
+                .filter_map(|(n, path, blob)| {
+                    let commit = &commits[*n];
+                    let (state, manager) = match blob {
+                        None => (None, ForManager::Same),
+                        Some(blob) => {
+                            // An unreadable version tells nothing; skip it rather than call it
+                            // deleted.
+                            let at = index[&(blob.as_str(), path.as_path())];
+                            let (state, manager) = states[at].clone()?;
+                            (Some(state), manager)
+                        }
                     };
                     Some(Snapshot {
                         date: commit.date,
-                        commit: Some(commit.id[..commit.id.len().min(7)].to_string()),
+                        commit: Some(short(&commit.id).to_string()),
                         state,
                         manager,
                         hidden: false,
@@ -335,12 +379,11 @@ fn read_committed(
                 snapshots,
             })
         })
-        .collect();
-    Ok(Committed {
-        deals,
-        reviews: repository.reviews()?,
-        shallow: repository.shallow,
-    })
+        .collect())
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(7)]
 }
 
 /// A version's state, for the rep and for the manager.
