@@ -101,8 +101,11 @@ fn spawn_error(e: std::io::Error) -> Unavailable {
     }
 }
 
-/// Runs git; its stdout, or its exit code and what it said.
-fn run(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, (Option<i32>, String)>, Unavailable> {
+/// How a git command ended when it did not succeed: its exit code and what it said.
+type Refused = (Option<i32>, String);
+
+/// Runs git; its stdout, or how it refused.
+fn run(dir: &Path, args: &[&str]) -> Result<Result<Vec<u8>, Refused>, Unavailable> {
     let output = command(dir).args(args).output().map_err(spawn_error)?;
     if output.status.success() {
         Ok(Ok(output.stdout))
