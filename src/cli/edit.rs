@@ -164,7 +164,7 @@ pub fn run_unset(args: UnsetArgs, env: &super::Env) -> anyhow::Result<ExitCode> 
         Ok(text)
     })?;
     for key in missing {
-        eprintln!("{} has no `{key}`", args.id);
+        super::output::note(&format!("{} has no `{key}`", args.id));
     }
     Ok(ExitCode::SUCCESS)
 }

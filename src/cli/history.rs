@@ -75,12 +75,12 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let history = match history {
         Ok(history) => history,
         Err(reason) => {
-            eprintln!("{reason}");
+            super::output::note(&reason.to_string());
             return Ok(ExitCode::SUCCESS);
         }
     };
     if history.shallow {
-        eprintln!("note: this is a shallow clone; history starts at its oldest commit");
+        super::output::note("note: this is a shallow clone; history starts at its oldest commit");
     }
     let found: Vec<Event> = events::newest_first(&history, &vault.config)
         .into_iter()

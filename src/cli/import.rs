@@ -95,7 +95,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         &|p| root.join(p).exists(),
     );
     for note in &plan.notes {
-        eprintln!("{}: {note}", args.file.display());
+        super::output::note(&format!("{}: {note}", args.file.display()));
     }
     for file in &plan.files {
         if !args.dry_run {
@@ -113,11 +113,11 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     } else {
         "imported"
     };
-    eprintln!(
+    super::output::note(&format!(
         "{verb} {} {}s into {}/",
         plan.files.len(),
         kind.as_str(),
         folder.display()
-    );
+    ));
     Ok(ExitCode::SUCCESS)
 }

@@ -169,7 +169,7 @@ pub fn report(error: &anyhow::Error) -> ExitCode {
     if error.downcast_ref::<DataErrors>().is_some() {
         return ExitCode::from(1);
     }
-    eprintln!("error: {error:#}");
+    output::note(&format!("error: {error:#}"));
     if error.downcast_ref::<UsageError>().is_some() {
         ExitCode::from(2)
     } else {
@@ -220,7 +220,7 @@ impl Env {
         let root = self.root()?;
         Vault::load_detail(&root, detail).map_err(|diagnostics| {
             for diagnostic in &diagnostics {
-                eprintln!("{}", located(&root, diagnostic));
+                output::note(&located(&root, diagnostic));
             }
             DataErrors.into()
         })

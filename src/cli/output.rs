@@ -1,6 +1,8 @@
 //! Writing to stdout, where a closed pipe (`dealbook list | head`) is not an error.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+
+use dealbook::render::escape;
 
 /// `--format text|json`, for commands whose text is lines for people.
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
@@ -10,11 +12,22 @@ pub enum TextOrJson {
     Json,
 }
 
+/// Prints to stdout. On a terminal, text from the vault cannot send it escape sequences.
 pub fn print(text: &str) -> anyhow::Result<()> {
     let mut stdout = io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    if stdout.is_terminal() {
+        stdout.write_all(escape::terminal(text).as_bytes())?;
+    } else {
+        stdout.write_all(text.as_bytes())?;
+    }
     stdout.flush()?;
     Ok(())
+}
+
+/// A line for people on stderr (a problem, a note, progress), with no escape sequences or
+/// control characters from file names or values in it.
+pub fn note(text: &str) {
+    eprintln!("{}", escape::terminal(text));
 }
 
 pub fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -160,7 +160,7 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
     for built in dealbook::build::build(&vault, &options, &history)? {
         let shown = super::display_path(&vault.root, &built.path);
         let verb = if built.written { "wrote" } else { "unchanged" };
-        eprintln!("{verb} {}", shown.display());
+        super::output::note(&format!("{verb} {}", shown.display()));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -200,13 +200,13 @@ fn load_reporting(env: &super::Env) -> anyhow::Result<Vault> {
         .filter(|d| d.is_error())
         .collect();
     for diagnostic in &errors {
-        eprintln!("{}", super::located(&vault.root, diagnostic));
+        super::output::note(&super::located(&vault.root, diagnostic));
     }
     if !errors.is_empty() {
-        eprintln!(
+        super::output::note(&format!(
             "{} problem(s) above; those files are left out of the report (run `dealbook check`)",
             errors.len()
-        );
+        ));
     }
     Ok(vault)
 }

@@ -67,7 +67,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
 
     let mut history = history::Cache::default();
     rebuild(&vault, env, &mut history, "start", Instant::now());
-    eprintln!("watching {} (Ctrl-C to stop)", root.display());
+    super::output::note(&format!("watching {} (Ctrl-C to stop)", root.display()));
 
     while let Ok(first) = events.recv() {
         let mut batch = Vec::new();
@@ -114,9 +114,9 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
                 }
                 Err(diagnostics) => {
                     for diagnostic in &diagnostics {
-                        eprintln!("{}", super::located(&root, diagnostic));
+                        super::output::note(&super::located(&root, diagnostic));
                     }
-                    eprintln!("keeping the last good config and outputs");
+                    super::output::note("keeping the last good config and outputs");
                     continue;
                 }
             }
@@ -130,7 +130,7 @@ pub fn run(env: &super::Env) -> anyhow::Result<ExitCode> {
         };
         rebuild(&vault, env, &mut history, &what, started);
     }
-    eprintln!("stopped watching");
+    super::output::note("stopped watching");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -141,7 +141,7 @@ fn gather(message: Message, batch: &mut Vec<DebouncedEvent>) -> bool {
         Message::Files(Ok(events)) => batch.extend(events),
         Message::Files(Err(errors)) => {
             for error in errors {
-                eprintln!("watch: {error}");
+                super::output::note(&format!("watch: {error}"));
             }
         }
     }
@@ -158,7 +158,7 @@ fn refresh(vault: &mut Vault, records: BTreeSet<PathBuf>) -> Option<Vec<PathBuf>
     }
     for path in &changed {
         for diagnostic in vault.diagnostics_of(path) {
-            eprintln!("{}", super::located(&vault.root, diagnostic));
+            super::output::note(&super::located(&vault.root, diagnostic));
         }
     }
     Some(changed)
@@ -187,9 +187,14 @@ fn rebuild(
             } else {
                 format!("wrote {}", written.join(", "))
             };
-            eprintln!("{what}: {outputs} ({} ms)", started.elapsed().as_millis());
+            super::output::note(&format!(
+                "{what}: {outputs} ({} ms)",
+                started.elapsed().as_millis()
+            ));
         }
-        Err(error) => eprintln!("{what}: error: {error:#}; keeping the last good outputs"),
+        Err(error) => super::output::note(&format!(
+            "{what}: error: {error:#}; keeping the last good outputs"
+        )),
     }
 }
 

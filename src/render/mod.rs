@@ -1,6 +1,7 @@
 //! Turning the index and its numbers into text: the template context, the minijinja
 //! environment, and tables for `list`.
 
+pub mod escape;
 pub mod filters;
 mod object;
 pub mod rows;

@@ -1,7 +1,9 @@
 //! Rows as an aligned text table or as CSV.
 
 use serde_json::Value;
+use unicode_width::UnicodeWidthStr;
 
+use super::escape;
 use super::rows::Row;
 
 /// A cell's text: lists joined with `, `, whole numbers without a decimal point.
@@ -28,7 +30,7 @@ pub fn table(rows: &[Row], columns: &[&str]) -> String {
         .map(|row| {
             columns
                 .iter()
-                .map(|c| one_line(&cell(row.get(*c))))
+                .map(|c| one_line(&escape::terminal(&cell(row.get(*c)))))
                 .collect()
         })
         .collect();
@@ -38,7 +40,7 @@ pub fn table(rows: &[Row], columns: &[&str]) -> String {
         .map(|(i, c)| {
             cells
                 .iter()
-                .map(|r| r[i].chars().count())
+                .map(|r| r[i].width())
                 .chain([c.len()])
                 .max()
                 .unwrap_or(0)
@@ -48,7 +50,7 @@ pub fn table(rows: &[Row], columns: &[&str]) -> String {
         let mut text = values
             .iter()
             .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
+            .map(|(v, w)| format!("{v}{}", " ".repeat(w.saturating_sub(v.width()))))
             .collect::<Vec<_>>()
             .join("  ");
         text.truncate(text.trim_end().len());
@@ -68,7 +70,11 @@ fn one_line(text: &str) -> String {
 pub fn csv(rows: &[Row], columns: &[String]) -> String {
     let mut out = csv_line(columns.iter().cloned());
     for row in rows {
-        out.push_str(&csv_line(columns.iter().map(|c| cell(row.get(c)))));
+        out.push_str(&csv_line(
+            columns
+                .iter()
+                .map(|c| escape::csv_cell(&cell(row.get(c))).into_owned()),
+        ));
     }
     out
 }
@@ -102,6 +108,31 @@ mod tests {
             csv(&[row], &columns),
             "a,b,c\n\"x, y\",\"say \"\"hi\"\"\",3\n"
         );
+    }
+
+    #[test]
+    fn csv_cells_never_run_as_formulas() {
+        let row = json!({"a": "=HYPERLINK(\"x\")", "b": -5, "c": "-x"})
+            .as_object()
+            .unwrap()
+            .clone();
+        let columns = ["a", "b", "c"].map(String::from);
+        assert_eq!(
+            csv(&[row], &columns),
+            "a,b,c\n\"'=HYPERLINK(\"\"x\"\")\",-5,'-x\n"
+        );
+    }
+
+    #[test]
+    fn tables_align_by_display_width_and_drop_escapes() {
+        let rows: Vec<Row> = [
+            json!({"id": "東京", "n": 1}),
+            json!({"id": "ab\u{1b}[31m", "n": 2}),
+        ]
+        .into_iter()
+        .map(|v| v.as_object().unwrap().clone())
+        .collect();
+        assert_eq!(table(&rows, &["id", "n"]), "ID    N\n東京  1\nab    2\n");
     }
 
     #[test]

@@ -3,10 +3,10 @@
 use std::cell::{Cell, RefCell};
 use std::path::{Path, PathBuf};
 
-use minijinja::{Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use serde::Serialize;
 
-use super::filters;
+use super::{escape, filters};
 use crate::model::Limits;
 
 /// The templates that ship inside the binary, by name.
@@ -71,6 +71,9 @@ pub struct Templates {
     output_limit: usize,
 }
 
+/// The auto-escape mode of Markdown reports: see `escape::markdown`.
+const MARKDOWN: &str = "markdown";
+
 /// The largest template dealbook reads.
 const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
 
@@ -84,6 +87,23 @@ impl Templates {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_fuel(Some(limits.template_steps));
+        env.set_auto_escape_callback(|name| {
+            // Reports in Markdown escape vault text for Markdown; the record templates `new`
+            // uses write YAML and escape with the `yaml` filter.
+            if name.ends_with(".md") && !name.starts_with("new-") {
+                AutoEscape::Custom(MARKDOWN)
+            } else {
+                minijinja::default_auto_escape_callback(name)
+            }
+        });
+        env.set_formatter(|out, state, value| {
+            if state.auto_escape() == AutoEscape::Custom(MARKDOWN) && !value.is_safe() {
+                out.write_str(&escape::markdown(&value.to_string()))?;
+                Ok(())
+            } else {
+                minijinja::escape_formatter(out, state, value)
+            }
+        });
         let folder = root.map(TemplateFolder::new);
         env.set_loader(move |name| {
             if !is_template_name(name) {
