@@ -321,10 +321,7 @@ pub fn build(
                     "must be a plain number, like 48000",
                     -MAX_MONEY..=MAX_MONEY,
                 ),
-                currency: read
-                    .text("currency")
-                    .map(|c| c.to_ascii_uppercase())
-                    .unwrap_or_else(|| config.currency.clone()),
+                currency: deal_currency(&mut read, config),
                 stage: stage.clone().unwrap_or_default(),
                 probability: read.number(
                     "probability",
@@ -412,6 +409,24 @@ fn deal_stage(read: &mut Reader<'_>, config: &Config) -> Option<String> {
             None
         }
     }
+}
+
+/// The deal's currency, else the config's. One that is not a three-letter code is reported and
+/// kept as written: no exchange rate has it, so the amount is left out of totals rather than
+/// counted in the wrong currency.
+fn deal_currency(read: &mut Reader<'_>, config: &Config) -> String {
+    let Some(written) = read.text("currency") else {
+        return config.currency.clone();
+    };
+    let code = written.to_ascii_uppercase();
+    if !crate::model::is_currency_code(&code) {
+        read.report(
+            "currency",
+            Code::WrongType,
+            format!("`currency` must be a three-letter code like USD or EUR, but it is \"{written}\""),
+        );
+    }
+    code
 }
 
 fn deal_forecast(read: &mut Reader<'_>) -> Option<ForecastCategory> {
