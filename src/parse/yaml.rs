@@ -1,4 +1,4 @@
-//! The only module that knows about serde_yaml: swap the YAML library here and nowhere else.
+//! The only module that knows about yaml_serde: swap the YAML library here and nowhere else.
 
 use serde::de::DeserializeOwned;
 
@@ -22,11 +22,11 @@ pub fn parse_mapping(yaml: &str, first_line: usize) -> Result<Vec<(String, Value
 }
 
 fn serde_mapping(yaml: &str, first_line: usize) -> Result<Vec<(String, Value)>, YamlError> {
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(yaml).map_err(|e| error(&e, first_line, yaml))?;
+    let value: yaml_serde::Value =
+        yaml_serde::from_str(yaml).map_err(|e| error(&e, first_line, yaml))?;
     match value {
-        serde_yaml::Value::Null => Ok(Vec::new()),
-        serde_yaml::Value::Mapping(map) => Ok(map
+        yaml_serde::Value::Null => Ok(Vec::new()),
+        yaml_serde::Value::Mapping(map) => Ok(map
             .into_iter()
             .map(|(key, value)| (key_string(&key), to_json(value)))
             .collect()),
@@ -42,23 +42,23 @@ pub fn parse_document<T: DeserializeOwned + Default>(text: &str) -> Result<T, Ya
     if text.trim().is_empty() {
         return Ok(T::default());
     }
-    serde_yaml::from_str(text).map_err(|e| error(&e, 1, text))
+    yaml_serde::from_str(text).map_err(|e| error(&e, 1, text))
 }
 
 /// Reads one YAML value as written after `key: ` (a scalar, `[a, b]` or `{k: v}`).
 pub fn parse_value(text: &str) -> Result<Value, YamlError> {
-    serde_yaml::from_str::<serde_yaml::Value>(text)
+    yaml_serde::from_str::<yaml_serde::Value>(text)
         .map(to_json)
         .map_err(|e| error(&e, 1, text))
 }
 
 /// Writes a scalar the way a rep would type it, quoting only when YAML needs it to read it back.
 pub fn scalar(text: &str) -> String {
-    let plain = serde_yaml::to_string(text).unwrap_or_default();
+    let plain = yaml_serde::to_string(text).unwrap_or_default();
     plain.trim_end_matches('\n').to_string()
 }
 
-fn error(e: &serde_yaml::Error, first_line: usize, text: &str) -> YamlError {
+fn error(e: &yaml_serde::Error, first_line: usize, text: &str) -> YamlError {
     let in_file = |line: usize, column: usize| Pos::new(first_line + line - 1, column);
     let pos = e
         .location()
@@ -146,10 +146,10 @@ fn explain(message: &str) -> String {
 }
 
 /// A fast path for the front matter nearly every file has: `key: value` lines of plain or
-/// quoted scalars and flow lists of plain scalars. It reads them the way serde_yaml does and
-/// gives up (`None`) on anything else, which then goes to serde_yaml: nested blocks, anchors,
+/// quoted scalars and flow lists of plain scalars. It reads them the way yaml_serde does and
+/// gives up (`None`) on anything else, which then goes to yaml_serde: nested blocks, anchors,
 /// tags, escapes, comments after values, duplicate keys, errors. Reading front matter this
-/// way is several times faster than building serde_yaml's event stream and values.
+/// way is several times faster than building yaml_serde's event stream and values.
 mod simple {
     use rustc_hash::FxHashSet;
 
@@ -165,7 +165,7 @@ mod simple {
             }
             let (key, rest) = line.split_once(':')?;
             if !is_simple_key(key) || !keys.insert(key) {
-                return None; // a duplicate key is an error serde_yaml words best
+                return None; // a duplicate key is an error yaml_serde words best
             }
             let value = match rest.strip_prefix(' ').map(|v| v.trim_matches(' ')) {
                 _ if rest.is_empty() => Value::Null,
@@ -225,7 +225,7 @@ mod simple {
     /// Characters that end or nest a plain scalar inside `[...]`.
     const FLOW_INDICATORS: [char; 5] = ['[', ']', '{', '}', ':'];
 
-    /// A plain (unquoted) scalar, resolved as serde_yaml resolves it: null, a boolean, an
+    /// A plain (unquoted) scalar, resolved as yaml_serde resolves it: null, a boolean, an
     /// integer, a decimal, or else a string. `None` for anything that needs the real parser.
     fn plain(text: &str) -> Option<Value> {
         let first = *text.as_bytes().first()?;
@@ -271,7 +271,7 @@ mod simple {
     }
 
     /// `48000`, `-5`, `0.5`, `48000.50` and `2026-12-15` (a string: YAML 1.2 has no dates);
-    /// every other spelling of a number goes to serde_yaml.
+    /// every other spelling of a number goes to yaml_serde.
     fn number_or_date(text: &str) -> Option<Value> {
         if crate::parse::body::is_date_shaped(text) {
             return Some(Value::String(text.to_string()));
@@ -304,27 +304,27 @@ mod simple {
     }
 }
 
-fn key_string(key: &serde_yaml::Value) -> String {
+fn key_string(key: &yaml_serde::Value) -> String {
     match key {
-        serde_yaml::Value::String(s) => s.trim().to_string(),
+        yaml_serde::Value::String(s) => s.trim().to_string(),
         other => scalar_text(other).unwrap_or_default(),
     }
 }
 
-fn scalar_text(value: &serde_yaml::Value) -> Option<String> {
+fn scalar_text(value: &yaml_serde::Value) -> Option<String> {
     match value {
-        serde_yaml::Value::Bool(b) => Some(b.to_string()),
-        serde_yaml::Value::Number(n) => Some(n.to_string()),
-        serde_yaml::Value::String(s) => Some(s.clone()),
+        yaml_serde::Value::Bool(b) => Some(b.to_string()),
+        yaml_serde::Value::Number(n) => Some(n.to_string()),
+        yaml_serde::Value::String(s) => Some(s.clone()),
         _ => None,
     }
 }
 
-fn to_json(value: serde_yaml::Value) -> Value {
+fn to_json(value: yaml_serde::Value) -> Value {
     match value {
-        serde_yaml::Value::Null => Value::Null,
-        serde_yaml::Value::Bool(b) => Value::Bool(b),
-        serde_yaml::Value::Number(n) => {
+        yaml_serde::Value::Null => Value::Null,
+        yaml_serde::Value::Bool(b) => Value::Bool(b),
+        yaml_serde::Value::Number(n) => {
             if let Some(i) = n.as_i64() {
                 Value::from(i)
             } else if let Some(u) = n.as_u64() {
@@ -337,16 +337,16 @@ fn to_json(value: serde_yaml::Value) -> Value {
                     .map_or_else(|| Value::String(n.to_string()), Value::Number)
             }
         }
-        serde_yaml::Value::String(s) => Value::String(s),
-        serde_yaml::Value::Sequence(items) => {
+        yaml_serde::Value::String(s) => Value::String(s),
+        yaml_serde::Value::Sequence(items) => {
             Value::Array(items.into_iter().map(to_json).collect())
         }
-        serde_yaml::Value::Mapping(map) => Value::Object(
+        yaml_serde::Value::Mapping(map) => Value::Object(
             map.into_iter()
                 .map(|(k, v)| (key_string(&k), to_json(v)))
                 .collect(),
         ),
-        serde_yaml::Value::Tagged(tagged) => to_json(tagged.value),
+        yaml_serde::Value::Tagged(tagged) => to_json(tagged.value),
     }
 }
 
@@ -391,9 +391,9 @@ mod tests {
         assert_eq!(parse_mapping("", 2).unwrap(), vec![]);
     }
 
-    /// The fast path reads exactly what serde_yaml reads, or leaves the text to it.
+    /// The fast path reads exactly what yaml_serde reads, or leaves the text to it.
     #[test]
-    fn the_fast_path_agrees_with_serde_yaml() {
+    fn the_fast_path_agrees_with_yaml_serde() {
         let values = [
             "",
             " ",
@@ -593,7 +593,7 @@ mod tests {
         assert_eq!(scalar("Send pricing"), "Send pricing");
         for tricky in ["a: b", "# x", "@manager", "true", "123", "", "[x]"] {
             let written = scalar(tricky);
-            let back: String = serde_yaml::from_str(&written).unwrap();
+            let back: String = yaml_serde::from_str(&written).unwrap();
             assert_eq!(back, tricky, "{written}");
         }
     }
