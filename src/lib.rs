@@ -16,4 +16,5 @@ pub mod vault;
 pub mod write;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use vault::{Index, Vault};
+pub use model::Index;
+pub use vault::Vault;

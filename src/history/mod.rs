@@ -11,7 +11,6 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
-use crate::metrics;
 use crate::model::{AnyRecord, Audience, Config, Deal, ForecastCategory, Kind};
 use crate::parse;
 use crate::vault::Vault;
@@ -41,7 +40,7 @@ impl DealState {
             amount: deal.amount,
             currency: deal.currency.clone(),
             close_date: deal.close_date,
-            forecast: metrics::forecast(deal, config),
+            forecast: deal.forecast_in(config),
             private: deal.record.private,
         }
     }

@@ -4,12 +4,12 @@ use chrono::NaiveDate;
 
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
 use crate::model::Config;
-use crate::vault::Index;
+use crate::model::Index;
 
 /// Warnings for every open deal as of `today`, sorted like the index's diagnostics.
 pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    for deal in index.deals.iter().filter(|d| super::is_open(d, config)) {
+    for deal in index.deals.iter().filter(|d| d.is_open(config)) {
         let record = &deal.record;
         let mut warn = |pos: Pos, code: Code, message: String| {
             found.push(Diagnostic::new(&record.path, pos, code, message));

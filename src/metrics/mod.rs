@@ -9,32 +9,7 @@ pub mod whatif;
 
 use chrono::NaiveDate;
 
-use crate::model::{Config, Deal, ForecastCategory, Stage};
-
-/// The deal's stage from the config. Every indexed deal has a valid one.
-pub fn stage<'a>(deal: &Deal, config: &'a Config) -> &'a Stage {
-    config
-        .stages
-        .iter()
-        .find(|s| s.id == deal.stage)
-        .unwrap_or(&config.stages[0])
-}
-
-pub fn is_open(deal: &Deal, config: &Config) -> bool {
-    stage(deal, config).is_open()
-}
-
-/// The deal's own probability, else its stage's.
-pub fn probability(deal: &Deal, config: &Config) -> f64 {
-    deal.probability
-        .unwrap_or_else(|| stage(deal, config).probability)
-}
-
-/// The deal's own forecast category, else its stage's.
-pub fn forecast(deal: &Deal, config: &Config) -> ForecastCategory {
-    deal.forecast
-        .unwrap_or_else(|| stage(deal, config).forecast)
-}
+use crate::model::{Config, Deal};
 
 /// No activity for more than `stale_after_days` (or none logged at all): the one rule `check`
 /// and the reports share.

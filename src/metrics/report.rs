@@ -10,10 +10,10 @@ use serde::Serialize;
 
 use super::money::{base_amount, Num};
 use super::waterfall::{waterfall, Waterfall};
-use super::{flags, forecast, last_activity, probability, stage};
+use super::{flags, last_activity};
 use crate::history::{events, Event, History, Trend};
+use crate::model::Index;
 use crate::model::{Config, Deal, ForecastCategory, LogEntry, Period, Task};
-use crate::vault::Index;
 
 /// What a report is computed for.
 #[derive(Debug, Clone)]
@@ -65,9 +65,9 @@ pub struct DealView {
     pub written: Written,
 }
 
-/// A part of a report that is shared, not copied, by every section it appears in. Serialized
-/// for a template it is handed over as an object (see `render::object`) that converts only the
-/// fields the template reads; serialized for JSON it is the plain struct.
+/// A part of a report that is shared, not copied, by every section it appears in. How it
+/// serializes is `render`'s business (`render::object`): for a template, an object that converts
+/// only the fields the template reads; for JSON, the plain struct.
 #[derive(Debug)]
 pub struct Shared<T>(Arc<T>);
 
@@ -76,6 +76,11 @@ pub type SharedDeal = Shared<DealView>;
 impl<T> Shared<T> {
     fn new(value: T) -> Shared<T> {
         Shared(Arc::new(value))
+    }
+
+    /// The shared value itself, for handing on without a copy.
+    pub fn arc(&self) -> &Arc<T> {
+        &self.0
     }
 }
 
@@ -90,16 +95,6 @@ impl<T> std::ops::Deref for Shared<T> {
 
     fn deref(&self) -> &T {
         &self.0
-    }
-}
-
-impl<T: Serialize + minijinja::value::Object + 'static> Serialize for Shared<T> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if minijinja::value::serializing_for_value() {
-            minijinja::Value::from_dyn_object(Arc::clone(&self.0)).serialize(serializer)
-        } else {
-            self.0.serialize(serializer)
-        }
     }
 }
 
@@ -313,9 +308,9 @@ pub fn deal_view(
     options: &ReportOptions,
     trend: Option<&Trend>,
 ) -> DealView {
-    let stage = stage(deal, config);
+    let stage = deal.stage_in(config);
     let amount = base_amount(deal, config);
-    let probability = probability(deal, config);
+    let probability = deal.probability_in(config);
     let last = last_activity(deal);
     let open = stage.is_open();
     let mut flags = if open {
@@ -339,7 +334,7 @@ pub fn deal_view(
         currency: deal.currency.clone(),
         probability: Num(probability),
         weighted: amount.map(|a| Num(a * probability / 100.0)),
-        forecast: forecast(deal, config),
+        forecast: deal.forecast_in(config),
         close_date: deal.close_date,
         in_period: deal.close_date.is_some_and(|d| options.period.contains(d)),
         created: deal.created,

@@ -6,8 +6,8 @@ use serde::Serialize;
 
 use super::money::Num;
 use crate::history::{DealState, History};
+use crate::model::Index;
 use crate::model::{Config, ForecastCategory, Period};
-use crate::vault::Index;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct TermDeal {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::money::Num;
 use super::report::{pipeline, Pipeline, ReportOptions};
 use crate::model::Config;
-use crate::vault::Index;
+use crate::model::Index;
 
 /// The changes of a scenario, by deal id. A scenario file is the same thing in YAML:
 /// `win: [a]`, `lose: [b]`, `slip: { c: 2027-01-15 }`, `amount: { d: 50000 }`, `prob: { e: 70 }`.

@@ -2,6 +2,7 @@
 
 mod config;
 mod fields;
+mod index;
 mod period;
 mod record;
 pub mod schema;
@@ -11,6 +12,7 @@ pub use config::{
     Problem, Stage, CONFIG_FILE, MAX_MONEY,
 };
 pub use fields::Fields;
+pub use index::Index;
 pub use period::{Period, PeriodKind};
 pub use record::{
     Account, AnyRecord, Body, Contact, Deal, Kind, Link, LogEntry, Record, Section, Task, Value,

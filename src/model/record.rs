@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::Fields;
+use super::{Config, Fields, ForecastCategory, Stage};
 use crate::diagnostic::Pos;
 
 /// A front-matter value, as JSON so templates and `--format json` see exactly what the rep wrote.
@@ -165,7 +165,7 @@ pub struct Deal {
     pub stage: String,
     /// The deal's own probability, if it overrides the stage's.
     pub probability: Option<f64>,
-    pub forecast: Option<crate::model::ForecastCategory>,
+    pub forecast: Option<ForecastCategory>,
     pub close_date: Option<NaiveDate>,
     pub next_step: Option<String>,
     pub next_step_date: Option<NaiveDate>,
@@ -174,6 +174,34 @@ pub struct Deal {
     pub roi_accepted: Option<bool>,
     pub champion: Option<Link>,
     pub created: Option<NaiveDate>,
+}
+
+impl Deal {
+    /// The deal's stage from the config. Every indexed deal has a valid one.
+    pub fn stage_in<'a>(&self, config: &'a Config) -> &'a Stage {
+        config
+            .stages
+            .iter()
+            .find(|s| s.id == self.stage)
+            .unwrap_or(&config.stages[0])
+    }
+
+    /// Neither won nor lost.
+    pub fn is_open(&self, config: &Config) -> bool {
+        self.stage_in(config).is_open()
+    }
+
+    /// The deal's own probability, else its stage's.
+    pub fn probability_in(&self, config: &Config) -> f64 {
+        self.probability
+            .unwrap_or_else(|| self.stage_in(config).probability)
+    }
+
+    /// The deal's own forecast category, else its stage's.
+    pub fn forecast_in(&self, config: &Config) -> ForecastCategory {
+        self.forecast
+            .unwrap_or_else(|| self.stage_in(config).forecast)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -206,6 +234,36 @@ pub enum AnyRecord {
 }
 
 impl AnyRecord {
+    /// A copy without its link `field` (to a record its reader may not see): the link is gone,
+    /// as written and as read.
+    pub fn without_link(&self, field: &str) -> AnyRecord {
+        let mut record = self.clone();
+        let strip = |record: &mut Record| {
+            record.fields.remove(field);
+        };
+        match &mut record {
+            AnyRecord::Deal(deal) => {
+                let deal = std::sync::Arc::make_mut(deal);
+                strip(&mut deal.record);
+                match field {
+                    "account" => deal.account = None,
+                    "decision_maker" => deal.decision_maker = None,
+                    "champion" => deal.champion = None,
+                    _ => {}
+                }
+            }
+            AnyRecord::Contact(contact) => {
+                let contact = std::sync::Arc::make_mut(contact);
+                strip(&mut contact.record);
+                if field == "account" {
+                    contact.account = None;
+                }
+            }
+            AnyRecord::Account(_) => {}
+        }
+        record
+    }
+
     pub fn record(&self) -> &Record {
         match self {
             AnyRecord::Deal(d) => &d.record,

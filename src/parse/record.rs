@@ -423,7 +423,9 @@ fn deal_currency(read: &mut Reader<'_>, config: &Config) -> String {
         read.report(
             "currency",
             Code::WrongType,
-            format!("`currency` must be a three-letter code like USD or EUR, but it is \"{written}\""),
+            format!(
+                "`currency` must be a three-letter code like USD or EUR, but it is \"{written}\""
+            ),
         );
     }
     code

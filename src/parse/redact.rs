@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::record::{build, Parts};
-use crate::model::{AnyRecord, Body, Config, Fields, Record};
+use crate::model::{AnyRecord, Body, Config};
 
 /// A record as the manager's copy has it.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -75,36 +75,4 @@ fn public_body(body: &Body) -> Body {
         private_sections: Vec::new(),
         log_newest_first: body.log_newest_first,
     }
-}
-
-/// The manager's copy of a record whose link `field` names a record the manager may not see:
-/// the link is gone, as written and as read.
-pub fn without_link(record: &AnyRecord, field: &str) -> AnyRecord {
-    let mut record = record.clone();
-    let strip = |record: &mut Record| {
-        let mut fields: Fields = std::mem::take(&mut record.fields);
-        fields.remove(field);
-        record.fields = fields;
-    };
-    match &mut record {
-        AnyRecord::Deal(deal) => {
-            let deal = std::sync::Arc::make_mut(deal);
-            strip(&mut deal.record);
-            match field {
-                "account" => deal.account = None,
-                "decision_maker" => deal.decision_maker = None,
-                "champion" => deal.champion = None,
-                _ => {}
-            }
-        }
-        AnyRecord::Contact(contact) => {
-            let contact = std::sync::Arc::make_mut(contact);
-            strip(&mut contact.record);
-            if field == "account" {
-                contact.account = None;
-            }
-        }
-        AnyRecord::Account(_) => {}
-    }
-    record
 }

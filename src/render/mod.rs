@@ -13,8 +13,8 @@ use serde::Serialize;
 
 use crate::history::{History, Unavailable};
 use crate::metrics::report::{self, Pipeline, Prep, ReportOptions};
+use crate::model::Index;
 use crate::model::{Audience, Config};
-use crate::vault::Index;
 
 pub use templates::{RenderError, TemplateError, Templates};
 

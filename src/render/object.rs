@@ -6,7 +6,20 @@ use std::sync::Arc;
 
 use minijinja::value::{Enumerator, Object, Value};
 
-use crate::metrics::report::{DealSynopsis, DealView, Review, TaskView};
+use crate::metrics::report::{DealSynopsis, DealView, Review, Shared, TaskView};
+
+/// Serialized for a template (minijinja asks while it builds its values), a shared part of a
+/// report is handed over as an object read field by field; serialized for JSON, it is the
+/// plain struct.
+impl<T: serde::Serialize + Object + 'static> serde::Serialize for Shared<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if minijinja::value::serializing_for_value() {
+            Value::from_dyn_object(Arc::clone(self.arc())).serialize(serializer)
+        } else {
+            (**self.arc()).serialize(serializer)
+        }
+    }
+}
 
 /// Lists a type's fields once, for both the key list and the lookup. `rest` answers the
 /// `extra` keys, which are not fields of the type.
@@ -127,9 +140,9 @@ fn task_field(view: &TaskView, key: &str) -> Option<Value> {
 mod tests {
     use super::*;
     use crate::metrics::report::{self, ReportOptions};
+    use crate::model::Index;
     use crate::model::{AnyRecord, Config, Kind, Period};
     use crate::parse::parse_file;
-    use crate::vault::Index;
     use std::path::Path;
 
     /// Every key `--format json` writes reads the same through the object, and no other.

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use crate::metrics;
+use crate::model::Index;
 use crate::model::{Config, Record};
-use crate::vault::Index;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
@@ -84,15 +84,9 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                     row.insert("title".into(), json!(deal.title));
                     row.insert("stage".into(), json!(deal.stage));
                     row.insert("currency".into(), json!(deal.currency));
-                    row.insert(
-                        "probability".into(),
-                        json!(metrics::probability(deal, config)),
-                    );
-                    row.insert(
-                        "forecast".into(),
-                        json!(metrics::forecast(deal, config).as_str()),
-                    );
-                    row.insert("open".into(), json!(metrics::is_open(deal, config)));
+                    row.insert("probability".into(), json!(deal.probability_in(config)));
+                    row.insert("forecast".into(), json!(deal.forecast_in(config).as_str()));
+                    row.insert("open".into(), json!(deal.is_open(config)));
                     row.insert(
                         "last_activity".into(),
                         json!(metrics::last_activity(deal).map(|d| d.to_string())),

@@ -1,7 +1,7 @@
 //! Contacts as vCard 3.0, the format every address book and CRM imports.
 
 use crate::model::Contact;
-use crate::vault::Index;
+use crate::model::Index;
 
 /// One vCard per contact, CRLF line endings, long lines folded at 75 octets.
 pub fn vcards(index: &Index) -> String {

@@ -1,7 +1,6 @@
 //! Finding the vault, reading its files, and keeping the index (incrementally, for watch).
 
 pub mod changes;
-mod index;
 mod walk;
 
 use std::collections::BTreeMap;
@@ -12,10 +11,9 @@ use std::sync::OnceLock;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{Audience, Config, Kind};
+use crate::model::{Audience, Config, Index, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
-pub use index::Index;
 pub use walk::{kind_of, relative_path};
 
 pub use crate::model::CONFIG_FILE;
@@ -197,13 +195,42 @@ impl Vault {
             .map_or(&[], |parsed| &parsed.diagnostics)
     }
 
+    /// The index as `audience` may see it: the manager's has only the records and problems the
+    /// manager may see (each record's manager copy, see `parse::redact`), and no link to a
+    /// record hidden from them.
+    pub fn build_index(files: &BTreeMap<PathBuf, ParsedFile>, audience: Audience) -> Index {
+        let mut records = Vec::new();
+        let mut hidden = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (path, parsed) in files {
+            let Some(mine) = &parsed.record else {
+                if audience == Audience::Me {
+                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+                }
+                continue;
+            };
+            let shown = match audience {
+                Audience::Me => Some(mine),
+                Audience::Manager => parsed.manager.of(mine),
+            };
+            match shown {
+                Some(record) => {
+                    diagnostics.extend(parsed.diagnostics.iter().cloned());
+                    records.push((path.as_path(), record));
+                }
+                None => hidden.push(mine),
+            }
+        }
+        Index::assemble(records, &hidden, diagnostics)
+    }
+
     /// The index as `audience` may see it.
     pub fn index_for(&self, audience: Audience) -> &Index {
         match audience {
             Audience::Me => &self.index,
             Audience::Manager => self
                 .manager
-                .get_or_init(|| Index::build(&self.files, Audience::Manager)),
+                .get_or_init(|| Vault::build_index(&self.files, Audience::Manager)),
         }
     }
 
@@ -213,7 +240,7 @@ impl Vault {
     }
 
     fn reindex(&mut self) {
-        self.index = Index::build(&self.files, Audience::Me);
+        self.index = Vault::build_index(&self.files, Audience::Me);
         self.manager = OnceLock::new();
         if !self.walk_diagnostics.is_empty() {
             self.index
@@ -325,5 +352,55 @@ fn read_and_parse(
             )],
             ..ParsedFile::default()
         },
+    }
+}
+
+#[cfg(test)]
+mod index_tests {
+    use super::*;
+    use crate::model::{AnyRecord, Index, Kind, Link};
+    use crate::parse::parse_file;
+
+    fn accounts(files: &[(&str, &str)]) -> Index {
+        let accounts = files
+            .iter()
+            .filter_map(|(path, text)| {
+                let parsed = parse_file(
+                    Path::new(path),
+                    text.as_bytes(),
+                    Some(Kind::Account),
+                    &Config::default(),
+                );
+                match parsed.record? {
+                    AnyRecord::Account(account) => Some(account),
+                    _ => None,
+                }
+            })
+            .collect();
+        Index::new(Vec::new(), Vec::new(), accounts, Vec::new())
+    }
+
+    fn found(index: &Index, raw: &str) -> Option<String> {
+        let link = Some(Link::parse(raw));
+        index.account_for(&link).map(|a| a.record.id.clone())
+    }
+
+    #[test]
+    fn links_find_by_id_then_id_or_name_ignoring_case() {
+        let index = accounts(&[
+            ("accounts/acme.md", "---\nname: Acme Corp\n---\n"),
+            ("accounts/globex.md", "---\nname: ACME\n---\n"),
+            ("accounts/Initech.md", "---\nname: Initech LLC\n---\n"),
+        ]);
+        assert_eq!(found(&index, "acme").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "[[Acme Corp]]").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "acme corp").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "Initech").as_deref(), Some("Initech"));
+        assert_eq!(found(&index, "initech").as_deref(), Some("Initech"));
+        assert_eq!(found(&index, "initech llc").as_deref(), Some("Initech"));
+        // An id, in any case, wins over another record's name.
+        assert_eq!(found(&index, "Acme").as_deref(), Some("acme"));
+        assert_eq!(found(&index, "globex").as_deref(), Some("globex"));
+        assert_eq!(found(&index, "nobody"), None);
     }
 }

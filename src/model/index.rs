@@ -1,16 +1,15 @@
-//! The in-memory index: every good record by kind, lookups by id and name, problems collected.
-//! Records are shared (`Arc`) with the parsed files they came from, so building an index, or
-//! rebuilding it after a change in watch mode, copies no record.
+//! The in-memory index: every record by kind, lookups by id and name, problems collected. Pure
+//! data: the vault builds it from the files it read. Records are shared (`Arc`) with the parsed
+//! files they came from, so building an index, or rebuilding it after a change in watch mode,
+//! copies no record.
 
-use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
+use super::{Account, AnyRecord, Contact, Deal, Kind, Link, Record};
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
-use crate::model::{Account, AnyRecord, Audience, Contact, Deal, Kind, Link, Record};
-use crate::parse::{redact, ParsedFile};
 
 #[derive(Debug, Clone, Default)]
 pub struct Index {
@@ -86,29 +85,18 @@ impl Index {
         }
     }
 
-    /// Builds the index from parsed files (keyed by path, so the order is stable), as
-    /// `audience` may see it: the manager's has only the records and problems the manager may
-    /// see, and no link to a record hidden from them.
-    pub fn build(files: &BTreeMap<PathBuf, ParsedFile>, audience: Audience) -> Index {
+    /// An index of `records` (in path order) with the problems found reading them: a second
+    /// record of a kind with an id already taken is a `duplicate_id` error, links to `hidden`
+    /// records (ones this reader may not see) are taken out, and links that name no record are
+    /// `broken_link` warnings.
+    pub fn assemble(
+        records: Vec<(&Path, &AnyRecord)>,
+        hidden: &[&AnyRecord],
+        mut diagnostics: Vec<Diagnostic>,
+    ) -> Index {
         let (mut deals, mut contacts, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
-        let mut diagnostics = Vec::new();
-        let mut hidden: Vec<&AnyRecord> = Vec::new();
-        let mut seen: HashMap<(Kind, &str), &PathBuf> = HashMap::default();
-        for (path, parsed) in files {
-            let Some(mine) = &parsed.record else {
-                if audience == Audience::Me {
-                    diagnostics.extend(parsed.diagnostics.iter().cloned());
-                }
-                continue;
-            };
-            let Some(record) = (match audience {
-                Audience::Me => Some(mine),
-                Audience::Manager => parsed.manager.of(mine),
-            }) else {
-                hidden.push(mine);
-                continue;
-            };
-            diagnostics.extend(parsed.diagnostics.iter().cloned());
+        let mut seen: HashMap<(Kind, &str), &Path> = HashMap::default();
+        for (path, record) in records {
             let id = record.record().id.as_str();
             let kind = record.record().kind;
             if let Some(first) = seen.get(&(kind, id)) {
@@ -133,7 +121,7 @@ impl Index {
         }
         let mut index = Index::new(deals, contacts, accounts, diagnostics);
         if !hidden.is_empty() {
-            index.unlink_hidden(&hidden);
+            index.unlink_hidden(hidden);
         }
         index.diagnostics.extend(index.broken_links());
         diagnostic::sort(&mut index.diagnostics);
@@ -164,7 +152,7 @@ impl Index {
         let unlink = |record: AnyRecord, fields: &[&str]| {
             fields
                 .iter()
-                .fold(record, |record, field| redact::without_link(&record, field))
+                .fold(record, |record, field| record.without_link(field))
         };
         for deal in &mut self.deals {
             let fields: Vec<&str> = [
@@ -271,56 +259,5 @@ impl Index {
     pub fn contact_for(&self, link: &Option<Link>) -> Option<&Contact> {
         let i = self.contacts_by_link.find(&link.as_ref()?.target)?;
         Some(&self.contacts[i])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::Config;
-    use crate::parse::parse_file;
-    use std::path::Path;
-
-    fn accounts(files: &[(&str, &str)]) -> Index {
-        let accounts = files
-            .iter()
-            .filter_map(|(path, text)| {
-                let parsed = parse_file(
-                    Path::new(path),
-                    text.as_bytes(),
-                    Some(Kind::Account),
-                    &Config::default(),
-                );
-                match parsed.record? {
-                    AnyRecord::Account(account) => Some(account),
-                    _ => None,
-                }
-            })
-            .collect();
-        Index::new(Vec::new(), Vec::new(), accounts, Vec::new())
-    }
-
-    fn found(index: &Index, raw: &str) -> Option<String> {
-        let link = Some(Link::parse(raw));
-        index.account_for(&link).map(|a| a.record.id.clone())
-    }
-
-    #[test]
-    fn links_find_by_id_then_id_or_name_ignoring_case() {
-        let index = accounts(&[
-            ("accounts/acme.md", "---\nname: Acme Corp\n---\n"),
-            ("accounts/globex.md", "---\nname: ACME\n---\n"),
-            ("accounts/Initech.md", "---\nname: Initech LLC\n---\n"),
-        ]);
-        assert_eq!(found(&index, "acme").as_deref(), Some("acme"));
-        assert_eq!(found(&index, "[[Acme Corp]]").as_deref(), Some("acme"));
-        assert_eq!(found(&index, "acme corp").as_deref(), Some("acme"));
-        assert_eq!(found(&index, "Initech").as_deref(), Some("Initech"));
-        assert_eq!(found(&index, "initech").as_deref(), Some("Initech"));
-        assert_eq!(found(&index, "initech llc").as_deref(), Some("Initech"));
-        // An id, in any case, wins over another record's name.
-        assert_eq!(found(&index, "Acme").as_deref(), Some("acme"));
-        assert_eq!(found(&index, "globex").as_deref(), Some("globex"));
-        assert_eq!(found(&index, "nobody"), None);
     }
 }
