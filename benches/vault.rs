@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use dealbook::history::{History, Unavailable};
-use dealbook::metrics::hygiene;
+use dealbook::metrics::rules;
 use dealbook::model::{Audience, Kind};
 use dealbook::parse::{parse_file_with, Detail};
 use dealbook::render::Sections;
@@ -99,7 +99,7 @@ fn bench_check(bencher: divan::Bencher, size: &str) {
     let today = common::anchor();
     bencher.bench(|| {
         let mut all = vault.index.diagnostics.clone();
-        all.extend(hygiene::warnings(&vault.index, &vault.config, today));
+        all.extend(rules::warnings(&vault.index, &vault.config, today));
         diagnostic::sort(&mut all);
         all.len()
     });

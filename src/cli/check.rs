@@ -3,7 +3,7 @@
 use super::output::TextOrJson;
 use std::process::ExitCode;
 
-use dealbook::metrics::hygiene;
+use dealbook::metrics::rules;
 use dealbook::{diagnostic, Diagnostic};
 
 #[derive(Debug, clap::Args)]
@@ -31,7 +31,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         }
     };
     let mut diagnostics: Vec<Diagnostic> = vault.index.diagnostics.clone();
-    diagnostics.extend(hygiene::warnings(&vault.index, &vault.config, env.today()));
+    diagnostics.extend(rules::warnings(&vault.index, &vault.config, env.today()));
     diagnostic::sort(&mut diagnostics);
     for d in &mut diagnostics {
         d.path = super::display_path(&vault.root, &d.path);

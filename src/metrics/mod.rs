@@ -1,9 +1,8 @@
 //! Pure functions of the model: per-deal facts, hygiene, and (for reports) the numbers.
 
-pub mod flags;
-pub mod hygiene;
 pub mod money;
 pub mod report;
+pub mod rules;
 pub mod waterfall;
 pub mod whatif;
 

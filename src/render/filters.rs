@@ -4,6 +4,9 @@ use chrono::NaiveDate;
 use minijinja::value::Value;
 use minijinja::{Error, ErrorKind, State};
 
+use crate::metrics::report::Question;
+use crate::metrics::rules::Flag;
+
 /// Adds dealbook's filters and functions to a template environment.
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("money", money);
@@ -11,6 +14,7 @@ pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("date", date);
     env.add_filter("days_between", days_between);
     env.add_filter("flag_label", flag_label);
+    env.add_filter("question_label", question_label);
     env.add_function("days_between", days_between);
     env.add_filter("yaml", |text: String| crate::parse::yaml::scalar(&text));
 }
@@ -81,8 +85,27 @@ pub fn days_between(from: Value, to: Value) -> Result<Value, Error> {
 }
 
 /// `{{ "dm_not_engaged" | flag_label }}` → `decision maker not engaged`.
-pub fn flag_label(flag: String) -> String {
-    crate::metrics::flags::describe(&flag).to_string()
+pub fn flag_label(flag: String) -> Result<String, Error> {
+    Flag::parse(&flag)
+        .map(|f| f.label().to_string())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`{flag}` is not a flag"),
+            )
+        })
+}
+
+/// `{{ "roi_accepted" | question_label }}` → `Does the customer accept the ROI?`.
+pub fn question_label(question: String) -> Result<String, Error> {
+    Question::parse(&question)
+        .map(|q| q.text().to_string())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                format!("`{question}` is not one of the one-on-one questions"),
+            )
+        })
 }
 
 fn number(value: &Value) -> Result<f64, Error> {

@@ -6,6 +6,7 @@ use dealbook::metrics::money::Num;
 use dealbook::metrics::report::{
     pipeline, prep, DealView, Pipeline, Prep, ReportOptions, SharedDeal,
 };
+use dealbook::metrics::rules::Flag;
 use dealbook::model::{Audience, ForecastCategory, Period, PeriodKind};
 use dealbook::{Severity, Vault};
 use tempfile::TempDir;
@@ -650,20 +651,20 @@ fn amounts_convert_and_deals_without_a_rate_are_left_out() {
     // the open CHF deal and the CHF deal won in the period
     assert_eq!(r.excluded, ["chf", "chf-won"]);
     let chf = view(&r, "chf");
-    assert!(chf.flags.contains(&"no_fx_rate"));
+    assert!(chf.flags.contains(&Flag::NoFxRate));
     assert_eq!(chf.amount, None);
     assert_eq!(chf.weighted, None);
     approx_opt(chf.original_amount, Some(10_000.0));
     assert_eq!(chf.currency, "CHF");
 
     let eur = view(&r, "eur");
-    assert!(!eur.flags.contains(&"no_fx_rate"));
+    assert!(!eur.flags.contains(&Flag::NoFxRate));
     assert_eq!(eur.currency, "EUR");
     // 10,000 EUR × 1.08 = 10,800 USD; weighted × 80% = 8,640
     approx_opt(eur.amount, Some(10_800.0));
     approx_opt(eur.original_amount, Some(10_000.0));
     approx_opt(eur.weighted, Some(8_640.0));
-    assert!(!view(&r, "usd").flags.contains(&"no_fx_rate"));
+    assert!(!view(&r, "usd").flags.contains(&Flag::NoFxRate));
 
     // Conversion (2026-01-01 ..= 2026-11-23): the only won value is eur-won's 5,400;
     // chf-won has no base amount, so the average is 5,400 / 1 = 5,400 and, with no losses,
@@ -912,7 +913,7 @@ fn flags_per_open_deal() {
         );
     let vault = tv.load();
     let r = report(&vault, &quarter_options(&vault, "2026-11-23", "2026-11-16"));
-    let flags = |id: &str| view(&r, id).flags.clone();
+    let flags = |id: &str| -> Vec<&str> { view(&r, id).flags.iter().map(|f| f.code()).collect() };
 
     // as_of 2026-11-23 - 2026-11-13 = 10 days, not more than 10
     assert_eq!(flags("clean"), Vec::<&str>::new());
@@ -1069,7 +1070,7 @@ fn prep_needs_help_with_the_log_since_the_last_review() {
     assert_eq!(needs_help, ["old-open", "created-before", "new-open2"]);
 
     let old = &p.needs_help[0];
-    assert_eq!(old.reasons, ["next step overdue"]);
+    assert_eq!(old.reasons, [Flag::NextStepOverdue]);
     // log since Nov 16, newest first: Nov 21 Legal review, Nov 18 Pricing call (Nov 15 is
     // before `since`)
     let log: Vec<(NaiveDate, &str)> = old
@@ -1084,9 +1085,9 @@ fn prep_needs_help_with_the_log_since_the_last_review() {
             (date("2026-11-18"), "Pricing call")
         ]
     );
-    assert_eq!(p.needs_help[1].reasons, ["no recent activity"]);
+    assert_eq!(p.needs_help[1].reasons, [Flag::Stale]);
     assert!(p.needs_help[1].log_since.is_empty());
-    assert_eq!(p.needs_help[2].reasons, ["no next step"]);
+    assert_eq!(p.needs_help[2].reasons, [Flag::NoNextStep]);
 }
 
 #[test]
