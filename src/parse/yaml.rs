@@ -53,9 +53,42 @@ pub fn parse_value(text: &str) -> Result<Value, YamlError> {
 }
 
 /// Writes a scalar the way a rep would type it, quoting only when YAML needs it to read it back.
+/// Text is quoted too when a YAML 1.1 reader (PyYAML, many Obsidian plugins) would read it as
+/// something else: `no` as false, `on` as true, `12:30` as 750, `2026-12-15` as a date.
 pub fn scalar(text: &str) -> String {
-    let plain = yaml_serde::to_string(text).unwrap_or_default();
-    plain.trim_end_matches('\n').to_string()
+    let written = yaml_serde::to_string(text).unwrap_or_default();
+    let written = written.trim_end_matches('\n');
+    if written == text && is_yaml11_non_string(text) {
+        format!("'{}'", text.replace('\'', "''"))
+    } else {
+        written.to_string()
+    }
+}
+
+/// Whether a plain scalar means something other than text to a YAML 1.1 reader: a boolean, a
+/// null, a number in any base (sexagesimal `12:30` included), infinity, not-a-number, or a
+/// date or time. Erring towards yes only adds quotes.
+fn is_yaml11_non_string(text: &str) -> bool {
+    const WORDS: [&str; 27] = [
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
+        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null",
+        "NULL", "",
+    ];
+    if WORDS.contains(&text) {
+        return true;
+    }
+    let special = text.trim_start_matches(['-', '+']).to_ascii_lowercase();
+    if [".inf", ".nan"].contains(&special.as_str()) {
+        return true;
+    }
+    let numberish = text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c))
+        && text
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() || "xXoO_:.+-".contains(c));
+    let timestamp = text.len() >= 8
+        && text.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && text.as_bytes()[4] == b'-';
+    numberish || timestamp
 }
 
 fn error(e: &yaml_serde::Error, first_line: usize, text: &str) -> YamlError {
@@ -586,6 +619,19 @@ mod tests {
         let yaml = "title: Acme — renewal\naccount: \"[[Acme Corp]]\"\namount: 48000\nstage: proposal\nclose_date: 2026-12-15\ndm_engaged: true\ntags: [renewal, emea]\nnext_step:\n";
         assert!(simple::mapping(yaml).is_some());
         assert_eq!(simple::mapping(yaml).map(Ok), Some(serde_mapping(yaml, 2)));
+    }
+
+    #[test]
+    fn scalars_a_yaml_11_reader_would_misread_are_quoted() {
+        for word in ["no", "on", "Off", "y", "12:30", "0x1F", "1_000", "1e3", ".inf", "2026-12-15"] {
+            let written = scalar(word);
+            assert!(written.starts_with('\''), "{word} → {written}");
+            let back: String = yaml_serde::from_str(&written).unwrap();
+            assert_eq!(back, word);
+        }
+        for plain in ["Send pricing", "Initrode", "no way", "on site", "Q4 2026", "v2"] {
+            assert_eq!(scalar(plain), plain);
+        }
     }
 
     #[test]

@@ -1,26 +1,8 @@
 //! `key=value` from the command line → checked YAML text for the front matter.
 
-use crate::model::{normalize, Config, ForecastCategory};
+use crate::model::schema::{self, FieldType};
+use crate::model::{is_currency_code, normalize, Config, ForecastCategory, MAX_MONEY};
 use crate::parse::{body::parse_date, yaml};
-
-const DATES: [&str; 4] = ["close_date", "next_step_date", "created", "last_contact"];
-const FLAGS: [&str; 3] = ["dm_engaged", "roi_accepted", "private"];
-const TEXT: [&str; 14] = [
-    "title",
-    "name",
-    "next_step",
-    "account",
-    "decision_maker",
-    "champion",
-    "role",
-    "email",
-    "phone",
-    "industry",
-    "website",
-    "type",
-    "buying_signals",
-    "currency",
-];
 
 /// How the old value was quoted, so an edit keeps the rep's style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -64,66 +46,77 @@ pub fn to_yaml(
     if value.is_empty() {
         return Ok(String::new());
     }
-    if field == "stage" {
-        let stage = config.stage(value).ok_or_else(|| {
-            format!(
-                "unknown stage \"{value}\"; the known stages are: {}",
-                config.stage_ids().join(", ")
-            )
-        })?;
-        return Ok(requote(&stage.id, quoting));
-    }
-    if field == "forecast" {
-        return ForecastCategory::parse(value)
+    let Some(spec) = schema::spec(field) else {
+        return own_field(field, value, quoting);
+    };
+    match spec.ty {
+        FieldType::Stage => {
+            let stage = config.stage(value).ok_or_else(|| {
+                format!(
+                    "unknown stage \"{value}\"; the known stages are: {}",
+                    config.stage_ids().join(", ")
+                )
+            })?;
+            Ok(requote(&stage.id, quoting))
+        }
+        FieldType::Forecast => ForecastCategory::parse(value)
             .map(|c| requote(c.as_str(), quoting))
             .ok_or_else(|| {
                 format!(
                     "forecast must be one of pipeline, best_case, commit, omitted, not \"{value}\""
                 )
-            });
-    }
-    if DATES.contains(&field) {
-        return parse_date(value)
+            }),
+        FieldType::Date => parse_date(value)
             .map(|d| requote(&d.to_string(), quoting))
             .ok_or_else(|| {
-                format!(
-                    "{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\""
-                )
-            });
-    }
-    if field == "amount" || field == "probability" {
-        let number: f64 = value
-            .parse()
-            .ok()
-            .filter(|n: &f64| n.is_finite())
-            .ok_or_else(|| {
-                format!("{field} must be a plain number, like 48000, not \"{value}\"")
-            })?;
-        if field == "probability" && !(0.0..=100.0).contains(&number) {
-            return Err(format!(
-                "probability must be between 0 and 100, not {value}"
-            ));
+                format!("{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\"")
+            }),
+        FieldType::Money | FieldType::Percent => {
+            let number: f64 = value
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite())
+                .ok_or_else(|| {
+                    if spec.ty == FieldType::Percent {
+                        format!("{field} must be a number from 0 to 100, not \"{value}\"")
+                    } else {
+                        format!("{field} must be a plain number, like 48000, not \"{value}\"")
+                    }
+                })?;
+            if spec.ty == FieldType::Percent && !(0.0..=100.0).contains(&number) {
+                return Err(format!("{field} must be a number from 0 to 100, not {value}"));
+            }
+            if spec.ty == FieldType::Money && number.abs() > MAX_MONEY {
+                return Err(format!("{field} must be at most {MAX_MONEY:e}, not {value}"));
+            }
+            Ok(requote(value, quoting))
         }
-        return Ok(requote(value, quoting));
-    }
-    if FLAGS.contains(&field) {
-        return match normalize(value).as_str() {
+        FieldType::Bool => match normalize(value).as_str() {
             "true" | "yes" | "y" => Ok(requote("true", quoting)),
             "false" | "no" | "n" => Ok(requote("false", quoting)),
             _ => Err(format!("{field} must be true or false, not \"{value}\"")),
-        };
+        },
+        FieldType::List => list(value),
+        FieldType::Currency => {
+            let code = value.to_ascii_uppercase();
+            if !is_currency_code(&code) {
+                return Err(format!(
+                    "currency must be a three-letter code like USD or EUR, not \"{value}\""
+                ));
+            }
+            Ok(requote(&code, quoting))
+        }
+        FieldType::Text | FieldType::Link | FieldType::RecordKind => Ok(quoted(value, quoting)),
     }
-    if field == "tags" {
-        return list(value);
-    }
-    if TEXT.contains(&field) {
-        return Ok(quoted(value, quoting));
-    }
+}
+
+/// The rep's own fields: numbers and booleans as typed, lists and mappings as written (once
+/// they parse), everything else as text.
+fn own_field(field: &str, value: &str, quoting: Quoting) -> Result<String, String> {
     if value.starts_with('[') || value.starts_with('{') {
         yaml::parse_value(value).map_err(|e| format!("{field}: {}", e.message))?;
         return Ok(value.to_string());
     }
-    // The rep's own fields: numbers, booleans and dates as typed, everything else as text.
     match yaml::parse_value(value) {
         Ok(serde_json::Value::Number(_) | serde_json::Value::Bool(_))
             if quoting == Quoting::Plain =>
