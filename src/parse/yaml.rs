@@ -70,9 +70,8 @@ pub fn scalar(text: &str) -> String {
 /// date or time. Erring towards yes only adds quotes.
 fn is_yaml11_non_string(text: &str) -> bool {
     const WORDS: [&str; 27] = [
-        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE",
-        "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null",
-        "NULL", "",
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "true", "True", "TRUE", "false",
+        "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF", "~", "null", "Null", "NULL", "",
     ];
     if WORDS.contains(&text) {
         return true;
@@ -623,13 +622,31 @@ mod tests {
 
     #[test]
     fn scalars_a_yaml_11_reader_would_misread_are_quoted() {
-        for word in ["no", "on", "Off", "y", "12:30", "0x1F", "1_000", "1e3", ".inf", "2026-12-15"] {
+        for word in [
+            "no",
+            "on",
+            "Off",
+            "y",
+            "12:30",
+            "0x1F",
+            "1_000",
+            "1e3",
+            ".inf",
+            "2026-12-15",
+        ] {
             let written = scalar(word);
             assert!(written.starts_with('\''), "{word} → {written}");
             let back: String = yaml_serde::from_str(&written).unwrap();
             assert_eq!(back, word);
         }
-        for plain in ["Send pricing", "Initrode", "no way", "on site", "Q4 2026", "v2"] {
+        for plain in [
+            "Send pricing",
+            "Initrode",
+            "no way",
+            "on site",
+            "Q4 2026",
+            "v2",
+        ] {
             assert_eq!(scalar(plain), plain);
         }
     }

@@ -3,8 +3,8 @@
 
 use chrono::NaiveDate;
 
-use crate::parse::body::parse_date;
-use crate::parse::front_matter::top_level_key;
+use crate::parse::body::{self, parse_date};
+use crate::parse::front_matter::{self, top_level_key, FrontMatter};
 
 /// A file's lines, each with its own line ending, so untouched lines come back byte for byte.
 struct Lines {
@@ -50,15 +50,13 @@ impl Lines {
         }
     }
 
-    /// The index of the closing `---` of the front matter.
+    /// The index of the closing `---` of the front matter, found as the reader finds it.
     fn front_matter_end(&self) -> Result<usize, String> {
-        let is_fence = |line: &str| line.trim_end() == "---";
-        if !self.lines.first().is_some_and(|l| is_fence(l)) {
-            return Err("this file has no front matter".into());
+        match front_matter::split(&self.lines.concat()) {
+            FrontMatter::Found(split) => Ok(split.body_line - 2),
+            FrontMatter::None => Err("this file has no front matter".into()),
+            FrontMatter::Unclosed => Err("the front matter has no closing `---`".into()),
         }
-        (1..self.lines.len())
-            .find(|&i| is_fence(&self.lines[i]))
-            .ok_or_else(|| "the front matter has no closing `---`".into())
     }
 }
 
@@ -333,49 +331,32 @@ pub fn unset(text: &str, path: &[&str]) -> Result<Option<String>, String> {
     Ok(Some(lines.text()))
 }
 
-/// A Markdown heading line: (level, title).
-fn heading(content: &str) -> Option<(usize, &str)> {
-    let trimmed = content.trim_start();
-    if indent_of(content) > 3 {
-        return None;
-    }
-    let level = trimmed.chars().take_while(|&c| c == '#').count();
-    let rest = &trimmed[level..];
-    if !(1..=6).contains(&level) || !(rest.is_empty() || rest.starts_with([' ', '\t'])) {
-        return None;
-    }
-    Some((level, rest.trim().trim_end_matches('#').trim()))
+/// A heading of the body, by line: the line it starts on, the line after it (a setext heading
+/// is two lines), its level and its text.
+struct SectionHeading {
+    line: usize,
+    after: usize,
+    level: usize,
+    title: String,
 }
 
-/// Body lines that are headings, outside fenced code blocks: (line index, level, title).
-fn headings(lines: &Lines, from: usize) -> Vec<(usize, usize, String)> {
-    let mut found = Vec::new();
-    let mut fence: Option<&str> = None;
-    for i in from..lines.lines.len() {
-        let content = lines.content(i).trim_start();
-        for marker in ["```", "~~~"] {
-            if content.starts_with(marker) {
-                fence = match fence {
-                    None => Some(marker),
-                    Some(open) if open == marker => None,
-                    other => other,
-                };
-            }
-        }
-        if fence.is_none() {
-            if let Some((level, title)) = heading(lines.content(i)) {
-                found.push((i, level, title.to_string()));
-            }
-        }
-    }
-    found
-}
-
-fn is_named(title: &str, name: &str) -> bool {
-    title
-        .trim_end_matches(':')
-        .trim()
-        .eq_ignore_ascii_case(name)
+/// The body's headings from `from` on, as the reader sees them (pulldown-cmark: setext
+/// headings included, fenced code left out).
+fn headings(lines: &Lines, from: usize) -> Vec<SectionHeading> {
+    let body: String = lines.lines[from..].concat();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |offset: usize| from + starts.partition_point(|&s| s <= offset) - 1;
+    body::headings(&body)
+        .into_iter()
+        .map(|h| SectionHeading {
+            line: line_of(h.start),
+            after: line_of(h.end.saturating_sub(1)) + 1,
+            level: h.level as usize,
+            title: h.title,
+        })
+        .collect()
 }
 
 /// A dated list item at the top of the log: (bullet, date).
@@ -399,14 +380,14 @@ pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, Strin
     let mut lines = Lines::new(text);
     let body_start = lines.front_matter_end()? + 1;
     let headings = headings(&lines, body_start);
-    let Some(&(log_line, level, _)) = headings.iter().find(|(_, _, t)| is_named(t, "log")) else {
+    let Some(log) = headings.iter().find(|h| body::is_heading(&h.title, "log")) else {
         return Ok(append_log_section(lines, &headings, date, entry));
     };
     let section_end = headings
         .iter()
-        .find(|(i, l, _)| *i > log_line && *l <= level)
-        .map_or(lines.lines.len(), |(i, _, _)| *i);
-    let items: Vec<(usize, char, NaiveDate)> = (log_line + 1..section_end)
+        .find(|h| h.line > log.line && h.level <= log.level)
+        .map_or(lines.lines.len(), |h| h.line);
+    let items: Vec<(usize, char, NaiveDate)> = (log.after..section_end)
         .filter_map(|i| log_item(lines.content(i)).map(|(b, d)| (i, b, d)))
         .collect();
     let bullet = items.first().map_or('-', |(_, b, _)| *b);
@@ -427,7 +408,7 @@ pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, Strin
         end
     };
     let at = if items.is_empty() {
-        let mut at = log_line + 1;
+        let mut at = log.after;
         if at < section_end && lines.content(at).trim().is_empty() {
             at += 1;
         }
@@ -458,12 +439,14 @@ pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, Strin
 
 fn append_log_section(
     mut lines: Lines,
-    headings: &[(usize, usize, String)],
+    headings: &[SectionHeading],
     date: NaiveDate,
     entry: &str,
 ) -> String {
-    let private = headings.iter().find(|(_, _, t)| is_named(t, "private"));
-    let at = private.map_or(lines.lines.len(), |(i, _, _)| *i);
+    let private = headings
+        .iter()
+        .find(|h| body::is_heading(&h.title, "private"));
+    let at = private.map_or(lines.lines.len(), |h| h.line);
     lines.terminate_last();
     let mut new = Vec::new();
     if at > 0 && !lines.content(at - 1).trim().is_empty() {
@@ -601,6 +584,26 @@ mod tests {
             out,
             "---\nstage: demo\n---\n## Log\n\n- 2026-11-23: Hi\n\n## Tasks\n"
         );
+    }
+
+    #[test]
+    fn log_finds_a_setext_log_heading_as_the_reader_does() {
+        let text = "---\nstage: demo\n---\nLog\n---\n- 2026-11-20: older\n";
+        let out = add_log(text, date("2026-11-23"), "Newer").unwrap();
+        assert_eq!(
+            out,
+            "---\nstage: demo\n---\nLog\n---\n- 2026-11-23: Newer\n- 2026-11-20: older\n"
+        );
+        let empty = "---\nstage: demo\n---\nLog\n===\n\nTasks\n-----\n";
+        let out = add_log(empty, date("2026-11-23"), "Hi").unwrap();
+        assert_eq!(
+            out,
+            "---\nstage: demo\n---\nLog\n===\n\n- 2026-11-23: Hi\n\nTasks\n-----\n"
+        );
+        // A `## Log` inside a fenced code block is not a heading, for the reader or the editor.
+        let fenced = "---\nstage: demo\n---\n```\n## Log\n```\n";
+        let out = add_log(fenced, date("2026-11-23"), "Hi").unwrap();
+        assert!(out.ends_with("```\n\n## Log\n- 2026-11-23: Hi\n"), "{out}");
     }
 
     #[test]

@@ -69,7 +69,9 @@ pub fn to_yaml(
         FieldType::Date => parse_date(value)
             .map(|d| requote(&d.to_string(), quoting))
             .ok_or_else(|| {
-                format!("{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\"")
+                format!(
+                    "{field} must be a date written YYYY-MM-DD, like 2026-12-15, not \"{value}\""
+                )
             }),
         FieldType::Money | FieldType::Percent => {
             let number: f64 = value
@@ -84,10 +86,14 @@ pub fn to_yaml(
                     }
                 })?;
             if spec.ty == FieldType::Percent && !(0.0..=100.0).contains(&number) {
-                return Err(format!("{field} must be a number from 0 to 100, not {value}"));
+                return Err(format!(
+                    "{field} must be a number from 0 to 100, not {value}"
+                ));
             }
             if spec.ty == FieldType::Money && number.abs() > MAX_MONEY {
-                return Err(format!("{field} must be at most {MAX_MONEY:e}, not {value}"));
+                return Err(format!(
+                    "{field} must be at most {MAX_MONEY:e}, not {value}"
+                ));
             }
             Ok(requote(value, quoting))
         }
