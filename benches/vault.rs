@@ -28,7 +28,8 @@ fn main() {
 
 /// Each size's vault, loaded once per process for the benches that start from a loaded vault.
 fn loaded(size: &str) -> &'static Vault {
-    static VAULTS: [OnceLock<Vault>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static VAULTS: [OnceLock<Vault>; common::SIZES.len()] =
+        [const { OnceLock::new() }; common::SIZES.len()];
     let slot = common::SIZES
         .iter()
         .position(|(name, ..)| *name == size)
@@ -48,7 +49,8 @@ type File = (PathBuf, Option<Kind>, Vec<u8>);
 
 /// Every record file's bytes, read once, for the parse-only bench.
 fn file_bytes(size: &str) -> &'static [File] {
-    static FILES: [OnceLock<Vec<File>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    static FILES: [OnceLock<Vec<File>>; common::SIZES.len()] =
+        [const { OnceLock::new() }; common::SIZES.len()];
     let slot = common::SIZES
         .iter()
         .position(|(name, ..)| *name == size)
@@ -243,4 +245,5 @@ macro_rules! size_group {
 
 size_group!(v1k, "1k", 20);
 size_group!(v10k, "10k", 10);
+size_group!(v10k_blocks, "10k-blocks", 10);
 size_group!(v100k, "100k", 3);

@@ -31,6 +31,9 @@ pub struct Spec {
     pub seed: u64,
     /// How many files to break on purpose (deals first, then contacts).
     pub broken: usize,
+    /// Write lists in block style (`tags:` then `  - a` lines), as Obsidian's properties
+    /// editor does, instead of `[a, b]`.
+    pub block_lists: bool,
 }
 
 impl Spec {
@@ -39,6 +42,7 @@ impl Spec {
             deals,
             contacts,
             accounts: None,
+            block_lists: false,
             seed,
             broken: 0,
         }
@@ -445,6 +449,7 @@ struct Generator {
     /// Broken files by slot (deals, then contacts) → their rank among the broken of their
     /// kind. Deals are broken first; contacts only when there are more to break than deals.
     broken: std::collections::HashMap<usize, usize>,
+    block_lists: bool,
     anchor: NaiveDate,
 }
 
@@ -511,6 +516,7 @@ impl Generator {
             contacts: spec.contacts,
             accounts: spec.account_count(),
             broken,
+            block_lists: spec.block_lists,
             anchor: NaiveDate::from_ymd_opt(ANCHOR.0, ANCHOR.1, ANCHOR.2).expect("a real date"),
         }
     }
@@ -730,7 +736,7 @@ impl Generator {
         if rng.chance(0.6) {
             let n = rng.range(1, 3) as usize;
             let tags: Vec<&str> = (0..n).map(|_| *rng.pick(&TAGS)).collect();
-            let _ = writeln!(fm, "tags: [{}]", tags.join(", "));
+            let _ = writeln!(fm, "{}", tags_field(&tags, self.block_lists));
         }
         if rng.chance(0.2) {
             let source = rng.pick(&["inbound", "outbound", "partner", "event"]);
@@ -840,7 +846,7 @@ impl Generator {
         }
         if rng.chance(0.5) {
             let tag = rng.pick(&["economic-buyer", "champion", "exec", "technical", "legal"]);
-            let _ = writeln!(text, "tags: [{tag}]");
+            let _ = writeln!(text, "{}", tags_field(&[tag], self.block_lists));
         }
         let _ = writeln!(text, "---");
         let _ = writeln!(
@@ -898,7 +904,7 @@ impl Generator {
         let _ = writeln!(text, "website: https://www.{id}.example");
         if rng.chance(0.7) {
             let tag = rng.pick(&["customer", "prospect", "partner", "tier-1", "churn-risk"]);
-            let _ = writeln!(text, "tags: [{tag}]");
+            let _ = writeln!(text, "{}", tags_field(&[tag], self.block_lists));
         }
         let _ = writeln!(text, "---");
         let _ = writeln!(
@@ -1071,17 +1077,28 @@ fn capitalize(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// `tags: [a, b]`, or the same as a block list.
+fn tags_field(tags: &[&str], block: bool) -> String {
+    if block {
+        let items: String = tags.iter().map(|t| format!("\n  - {t}")).collect();
+        format!("tags:{items}")
+    } else {
+        format!("tags: [{}]", tags.join(", "))
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const USAGE: &str =
-    "usage: gen_vault [--deals N] [--contacts N] [--accounts N] [--seed S] [--broken N] OUT
+    "usage: gen_vault [--deals N] [--contacts N] [--accounts N] [--seed S] [--broken N] [--block-lists] OUT
 
 Writes a synthetic vault into OUT (which must not already hold a vault).
   --deals N      deals to write (default 1000)
   --contacts N   contacts to write (default 2 x deals)
   --accounts N   accounts to write (default deals / 10, at least 1)
   --seed S       the PRNG seed; the same seed writes the same files (default 1)
-  --broken N     break N files on purpose, in varied ways (default 0)";
+  --broken N     break N files on purpose, in varied ways (default 0)
+  --block-lists  write lists as `tags:` then `  - a` lines, as Obsidian does";
 
 fn parse_args() -> Result<(Spec, PathBuf), String> {
     let mut deals = 1000;
@@ -1089,6 +1106,7 @@ fn parse_args() -> Result<(Spec, PathBuf), String> {
     let mut accounts = None;
     let mut seed = 1;
     let mut broken = 0;
+    let mut block_lists = false;
     let mut out = None;
     let mut args = std::env::args().skip(1);
     let number = |flag: &str, value: Option<String>| -> Result<u64, String> {
@@ -1104,6 +1122,7 @@ fn parse_args() -> Result<(Spec, PathBuf), String> {
             "--accounts" => accounts = Some(number("--accounts", args.next())? as usize),
             "--seed" => seed = number("--seed", args.next())?,
             "--broken" => broken = number("--broken", args.next())? as usize,
+            "--block-lists" => block_lists = true,
             "-h" | "--help" => return Err(String::new()),
             flag if flag.starts_with('-') => return Err(format!("unknown flag {flag}")),
             path if out.is_none() => out = Some(PathBuf::from(path)),
@@ -1117,6 +1136,7 @@ fn parse_args() -> Result<(Spec, PathBuf), String> {
         accounts,
         seed,
         broken,
+        block_lists,
     };
     Ok((spec, out))
 }

@@ -8,13 +8,13 @@
 #
 # SIZES is a list of NAME:DEALS:CONTACTS:ACCOUNTS. The defaults match benches/common: "1k" and
 # "10k" are deals (with twice as many contacts and one account per ten deals), "100k" is
-# 100,000 records. Every vault is generated with --seed 1 and BROKEN (default 16) files broken
+# 100,000 records; a NAME ending in -blocks writes lists in block style, as Obsidian does. Every vault is generated with --seed 1 and BROKEN (default 16) files broken
 # on purpose, and every command runs with --as-of 2026-11-23, so runs can be compared.
 # Prints a Markdown table on stdout; progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SIZES=${SIZES:-"1k:1000:2000:100 10k:10000:20000:1000 100k:32000:64000:4000"}
+SIZES=${SIZES:-"1k:1000:2000:100 10k:10000:20000:1000 10k-blocks:10000:20000:1000 100k:32000:64000:4000"}
 COMMANDS=${COMMANDS:-"check pipeline prep"}
 RUNS=${RUNS:-5}
 BROKEN=${BROKEN:-16}
@@ -53,8 +53,10 @@ for size in $SIZES; do
     IFS=: read -r name deals contacts accounts <<<"$size"
     vault="$WORK/$name"
     echo "generating $name: $deals deals, $contacts contacts, $accounts accounts…" >&2
+    blocks=()
+    [[ $name == *-blocks ]] && blocks=(--block-lists)
     "$GEN" --deals "$deals" --contacts "$contacts" --accounts "$accounts" \
-        --seed 1 --broken "$BROKEN" "$vault"
+        --seed 1 --broken "$BROKEN" "${blocks[@]}" "$vault"
     records=$((deals + contacts + accounts))
     bytes=$(du -sb "$vault" | cut -f1)
     for command in $COMMANDS; do

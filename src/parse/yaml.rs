@@ -190,8 +190,11 @@ mod simple {
     pub fn mapping(yaml: &str) -> Option<Vec<(String, Value)>> {
         let mut entries: Vec<(String, Value)> = Vec::new();
         let mut keys: FxHashSet<&str> = FxHashSet::default();
-        for line in yaml.split('\n') {
-            let line = line.strip_suffix('\r').unwrap_or(line);
+        let mut lines = yaml
+            .split('\n')
+            .map(|line| line.strip_suffix('\r').unwrap_or(line))
+            .peekable();
+        while let Some(line) = lines.next() {
             if line.trim_matches(' ').is_empty() || line.starts_with('#') {
                 continue;
             }
@@ -200,14 +203,57 @@ mod simple {
                 return None; // a duplicate key is an error yaml_serde words best
             }
             let value = match rest.strip_prefix(' ').map(|v| v.trim_matches(' ')) {
-                _ if rest.is_empty() => Value::Null,
-                Some("") => Value::Null,
+                _ if rest.is_empty() || rest.trim_matches(' ').is_empty() => {
+                    block_list(&mut lines)?
+                }
                 Some(text) => value(text)?,
                 None => return None,
             };
             entries.push((key.to_string(), value));
         }
         Some(entries)
+    }
+
+    /// The `- item` lines that may follow a key with no value on its line (the block lists
+    /// Obsidian's properties editor writes), as a list of plain or quoted scalars; null when
+    /// there are none. Anything else under the key is left to yaml_serde.
+    fn block_list<'a>(
+        lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
+    ) -> Option<Value> {
+        let mut items = Vec::new();
+        let mut indent = None;
+        while let Some(&line) = lines.peek() {
+            if line.trim_matches(' ').is_empty() {
+                lines.next();
+                continue;
+            }
+            let spaces = line.len() - line.trim_start_matches(' ').len();
+            let Some(item) = line[spaces..].strip_prefix("- ") else {
+                // A line at the left margin is the next key; anything else indented is more
+                // than a list of scalars.
+                return (spaces == 0 && !line.starts_with('-')).then(|| {
+                    if items.is_empty() {
+                        Value::Null
+                    } else {
+                        Value::Array(std::mem::take(&mut items))
+                    }
+                });
+            };
+            if *indent.get_or_insert(spaces) != spaces {
+                return None;
+            }
+            let item = item.trim_matches(' ');
+            if item.is_empty() || item.starts_with(['[', '{', '-', '#']) {
+                return None;
+            }
+            items.push(value(item)?);
+            lines.next();
+        }
+        Some(if items.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(items)
+        })
     }
 
     /// Starts with a letter or `_`, then letters, digits, `_` and `-`; and is not a word YAML
@@ -576,6 +622,10 @@ mod tests {
                 format!("# c\n\ntitle:  {value}  \n  \n"),
                 format!("title: {value}\ntitle: again\n"),
                 format!("title:\n  - {value}\n"),
+                format!("tags:\n- {value}\n- x\nstage: demo\n"),
+                format!("tags:\n  - a\n\n  - {value}\n  - b\ntitle: x\n"),
+                format!("tags:\n  - a\n    - {value}\n"),
+                format!("tags:\n  -  {value}  \n"),
                 format!("tags: [{value}, x]\n"),
             ] {
                 fast += check(&doc) as usize;
@@ -611,6 +661,20 @@ mod tests {
             fast += check(&doc) as usize;
         }
         assert!(fast > 400, "the fast path took only {fast} documents");
+    }
+
+    #[test]
+    fn the_fast_path_takes_block_lists_as_obsidian_writes_them() {
+        let yaml = "title: Acme\ntags:\n  - renewal\n  - \"q4 2026\"\naliases:\n- Acme deal\nnext_step:\nstage: demo\n";
+        let fast = simple::mapping(yaml).expect("the fast path takes it");
+        assert_eq!(Ok(fast), serde_mapping(yaml, 2));
+        for slow in [
+            "tags:\n  - a\n  b: c\n",
+            "tags:\n  - [a]\n",
+            "tags:\n  # c\n  - a\n",
+        ] {
+            assert!(simple::mapping(slow).is_none(), "{slow:?}");
+        }
     }
 
     #[test]
