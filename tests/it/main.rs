@@ -11,6 +11,7 @@ mod hardening;
 mod history;
 mod list;
 mod metrics;
+mod privacy;
 mod reports;
 mod robustness;
 mod transfer;

@@ -1,0 +1,1663 @@
+//! The privacy canary suite: a vault with a unique "canary" string in every private place, and
+//! every command in every format run with `--audience manager`, none of which may print, write
+//! or hint at a canary. The same commands with `--audience me` must show them, so a canary that
+//! silently stopped being reachable (a renamed field, an escaped character) fails the suite
+//! instead of making it pass for nothing.
+//!
+//! The vault is a git repository with fixed commit dates, so every report also reads history:
+//! a deal that was private in earlier commits must leave no trace in the manager's history,
+//! events, trends or waterfall.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use assert_cmd::assert::Assert;
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::common::{self, TestVault, AS_OF};
+
+// ---------------------------------------------------------------------------------------------
+// The canaries
+
+/// Every string the manager must never see, each planted in one private place of [`book`] (or
+/// worked out from private amounts). Compared ignoring case.
+const CANARIES: &[&str] = &[
+    // The private deal (`private: true`): file name, title, amount, account link, body, log,
+    // tasks.
+    "canary-privdeal-id",
+    "CANARY-PRIVDEAL-TITLE",
+    "7777771",
+    "7,777,771",
+    "CANARY-PRIVDEAL-ACCOUNTLINK",
+    "CANARY-PRIVDEAL-NEXTSTEP",
+    "CANARY-PRIVDEAL-BODY",
+    "CANARY-PRIVDEAL-LOG",
+    "CANARY-PRIVDEAL-TASK",
+    "CANARY-PRIVDEAL-ASK",
+    // The private contact and account. Their names are linked to by public records.
+    "canary-privcontact-id",
+    "Canary Privcontact Name",
+    "canary-privcontact-email@example.com",
+    "CANARY-PRIVCONTACT-BODY",
+    "CANARY-PRIVCONTACT-TASK",
+    "canary-privaccount-id",
+    "Canary Privaccount Name",
+    "canary-privaccount-website.example",
+    "CANARY-PRIVACCOUNT-BODY",
+    "CANARY-PRIVACCOUNT-TASK",
+    // `## Private` in a public deal (and `### Private` under `## Notes`).
+    "CANARY-DEAL-NESTED-TEXT",
+    "CANARY-DEAL-NESTED-TASK",
+    "CANARY-DEAL-SECTION-TEXT",
+    "CANARY-DEAL-SECTION-DATED",
+    "CANARY-DEAL-SECTION-LOG",
+    "CANARY-DEAL-SECTION-TASK",
+    "CANARY-DEAL-SECTION-ASK",
+    // `## Private` in a public contact and a public account.
+    "CANARY-CONTACT-SECTION-TEXT",
+    "CANARY-CONTACT-SECTION-DATED",
+    "CANARY-CONTACT-SECTION-LOG",
+    "CANARY-CONTACT-SECTION-TASK",
+    "CANARY-CONTACT-SECTION-ASK",
+    "CANARY-ACCOUNT-SECTION-TEXT",
+    "CANARY-ACCOUNT-SECTION-DATED",
+    "CANARY-ACCOUNT-SECTION-LOG",
+    "CANARY-ACCOUNT-SECTION-TASK",
+    "CANARY-ACCOUNT-SECTION-ASK",
+    // Oddly written Private headings.
+    "CANARY-HEADING-LOWER",
+    "CANARY-HEADING-LOWER-TASK",
+    "CANARY-HEADING-COLON",
+    "CANARY-HEADING-COLON-ASK",
+    "CANARY-HEADING-SETEXT",
+    "CANARY-HEADING-SETEXT-TASK",
+    "CANARY-HEADING-H1",
+    "CANARY-HEADING-H1-LOG",
+    "CANARY-HEADING-H1-TASK",
+    // Private fields: the rep's own, dealbook's by its own name (a deal's and a contact's),
+    // and one listed by the vault's own name for a field `fields:` maps.
+    "CANARY-FIELD-PERSONALNOTES",
+    "CANARY-FIELD-NEXTSTEP",
+    "canary-field-email@example.com",
+    "CANARY-FIELD-SIGNALS",
+    // Doubtful `private:` values: each hides its deal.
+    "CANARY-DOUBT-ON",
+    "CANARY-DOUBT-UPPER",
+    "CANARY-DOUBT-ONE",
+    "CANARY-DOUBT-LIST",
+    "CANARY-DOUBT-YES",
+    "CANARY-DOUBT-EMPTY",
+    "CANARY-DOUBT-KEYCASE",
+    // History: a deal private in its first two commits and public since (its old file name,
+    // title and amount), one public at first and private now, one private and then deleted.
+    "canary-flip-oldname",
+    "CANARY-FLIP-OLDTITLE",
+    "3333331",
+    "3,333,331",
+    "CANARY-NOWPRIV-OLDTITLE",
+    "CANARY-NOWPRIV-TITLE",
+    "900001",
+    "900,001",
+    "canary-gone-id",
+    "CANARY-GONE-TITLE",
+    "4444441",
+    "4,444,441",
+    // A deal public, then private for one commit (new title and amount), then public again.
+    "CANARY-MIDPRIV-TITLE",
+    "6666661",
+    "6,666,661",
+    // A private deal in a currency without a rate: left out of totals, listed as excluded.
+    "canary-privfx-id",
+    "CANARY-PRIVFX-TITLE",
+    "1234567",
+    // The rep's totals (see `the_rep_totals_count_every_deal`): a manager's number that
+    // matches one of these has a private amount in it.
+    "9027773",
+    "9,027,773",
+    "840002",
+    "840,002",
+    "837002",
+    "837,002",
+    "430001",
+    "430,001",
+    "11276778",
+    "11,276,778",
+];
+
+/// Canaries no output shows even to the rep: the reports read of a contact or an account only
+/// its typed fields and tasks, and `list`/`export` rows carry no body, so the text and log of
+/// their `## Private` sections (and an account's body) are nowhere. Kept, so that an output
+/// that starts showing them is checked at once.
+const UNREACHABLE_FOR_ME: &[&str] = &[
+    "CANARY-PRIVACCOUNT-BODY",
+    "CANARY-CONTACT-SECTION-TEXT",
+    "CANARY-CONTACT-SECTION-DATED",
+    "CANARY-CONTACT-SECTION-LOG",
+    "CANARY-ACCOUNT-SECTION-TEXT",
+    "CANARY-ACCOUNT-SECTION-DATED",
+    "CANARY-ACCOUNT-SECTION-LOG",
+    // History shows amounts only as they change: the deleted deal's never did, and the
+    // rep's waterfall shows the flip deal's change (3,321,331 down), not its old amount.
+    "3,333,331",
+    "4444441",
+    "4,444,441",
+];
+
+/// The canaries found in `text`, ignoring case.
+fn canaries_in(text: &str) -> Vec<&'static str> {
+    let text = text.to_lowercase();
+    CANARIES
+        .iter()
+        .copied()
+        .filter(|c| text.contains(&c.to_lowercase()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every command, in every format
+
+/// Where a row writes its output when it takes `-o`.
+const OUT: &str = "{out}";
+/// A public deal, for `whatif`.
+const PUBLIC: &str = "linked";
+
+/// One command line (after `--vault … --as-of …`, before `--audience`) and the canaries the
+/// rep's own run must show.
+struct Row {
+    args: &'static [&'static str],
+    mine: &'static [&'static str],
+}
+
+const fn row(args: &'static [&'static str], mine: &'static [&'static str]) -> Row {
+    Row { args, mine }
+}
+
+/// Seen by the rep in every report of deals: the private deal's title and amount.
+const REPORT: &[&str] = &["CANARY-PRIVDEAL-TITLE", "7,777,771"];
+/// The prep sheet also lists the rep's commitments and asks, private ones included.
+const PREP: &[&str] = &[
+    "CANARY-PRIVDEAL-TITLE",
+    "7,777,771",
+    "CANARY-PRIVDEAL-ASK",
+    "CANARY-PRIVCONTACT-TASK",
+    "CANARY-PRIVACCOUNT-TASK",
+    "CANARY-DEAL-SECTION-TASK",
+    "CANARY-CONTACT-SECTION-TASK",
+    "CANARY-ACCOUNT-SECTION-TASK",
+    "CANARY-FIELD-NEXTSTEP",
+    "CANARY-FIELD-SIGNALS",
+    "Canary Privcontact Name",
+    "Canary Privaccount Name",
+    "canary-flip-oldname",
+];
+/// JSON carries every front-matter field and the body of each deal.
+const REPORT_JSON: &[&str] = &[
+    "canary-privdeal-id",
+    "CANARY-PRIVDEAL-TITLE",
+    "7777771",
+    "CANARY-PRIVDEAL-BODY",
+    "CANARY-PRIVDEAL-LOG",
+    "CANARY-DEAL-SECTION-TEXT",
+    "CANARY-DEAL-NESTED-TEXT",
+    "CANARY-HEADING-H1-LOG",
+    "CANARY-FIELD-PERSONALNOTES",
+];
+/// The prep sheet as JSON: both of the above.
+const PREP_JSON: &[&str] = &[
+    "canary-privdeal-id",
+    "CANARY-PRIVDEAL-TITLE",
+    "7777771",
+    "CANARY-PRIVDEAL-BODY",
+    "CANARY-PRIVDEAL-LOG",
+    "CANARY-PRIVDEAL-ASK",
+    "CANARY-PRIVCONTACT-TASK",
+    "CANARY-PRIVACCOUNT-TASK",
+    "CANARY-DEAL-SECTION-TEXT",
+    "CANARY-DEAL-SECTION-TASK",
+    "CANARY-DEAL-NESTED-TEXT",
+    "CANARY-HEADING-H1-LOG",
+    "CANARY-FIELD-PERSONALNOTES",
+    "canary-flip-oldname",
+];
+const LIST_DEALS: &[&str] = &[
+    "canary-privdeal-id",
+    "CANARY-PRIVDEAL-TITLE",
+    "CANARY-DOUBT-KEYCASE",
+];
+const LIST_DEALS_ALL: &[&str] = &[
+    "canary-privdeal-id",
+    "CANARY-PRIVDEAL-TITLE",
+    "7777771",
+    "CANARY-FIELD-PERSONALNOTES",
+    "CANARY-FIELD-SIGNALS",
+    "CANARY-PRIVDEAL-ACCOUNTLINK",
+];
+const LIST_CONTACTS: &[&str] = &[
+    "Canary Privcontact Name",
+    "canary-privcontact-email@example.com",
+    "canary-field-email@example.com",
+];
+const LIST_ACCOUNTS: &[&str] = &["Canary Privaccount Name", "canary-privaccount-website"];
+const LIST_TASKS: &[&str] = &[
+    "CANARY-PRIVDEAL-TASK",
+    "CANARY-PRIVCONTACT-TASK",
+    "CANARY-PRIVACCOUNT-TASK",
+    "CANARY-DEAL-SECTION-ASK",
+    "CANARY-CONTACT-SECTION-ASK",
+    "CANARY-ACCOUNT-SECTION-ASK",
+    "CANARY-HEADING-SETEXT-TASK",
+];
+/// History as text has ids, no titles; as JSON, both.
+const HISTORY_TEXT: &[&str] = &[
+    "canary-privdeal-id",
+    "canary-flip-oldname",
+    "canary-gone-id",
+    "3333331",
+];
+const HISTORY_JSON: &[&str] = &[
+    "canary-privdeal-id",
+    "CANARY-FLIP-OLDTITLE",
+    "canary-flip-oldname",
+    "CANARY-NOWPRIV-OLDTITLE",
+    "canary-gone-id",
+    "3333331",
+];
+/// What-if in Markdown is numbers only: the rep's baseline commit has the private amounts in it.
+const WHATIF_MD: &[&str] = &["9,027,773"];
+const WHATIF_JSON: &[&str] = &["CANARY-PRIVDEAL-TITLE", "7777771", "9027773"];
+
+/// Every `--audience` command and format. A new output is one more line here.
+const ROWS: &[Row] = &[
+    row(&["pipeline", "--format", "md"], REPORT),
+    row(&["pipeline", "--format", "html"], REPORT),
+    row(&["pipeline", "--format", "json"], REPORT_JSON),
+    row(&["pipeline", "--format", "md", "-o", OUT], REPORT),
+    row(&["pipeline", "--format", "html", "-o", OUT], REPORT),
+    row(&["pipeline", "--format", "json", "-o", OUT], REPORT_JSON),
+    row(&["prep", "--format", "md"], PREP),
+    row(&["prep", "--format", "html"], PREP),
+    row(&["prep", "--format", "json"], PREP_JSON),
+    row(&["prep", "--format", "md", "-o", OUT], PREP),
+    row(&["prep", "--format", "html", "-o", OUT], PREP),
+    row(&["prep", "--format", "json", "-o", OUT], PREP_JSON),
+    row(&["render", "pipeline.md"], REPORT),
+    row(&["render", "prep.md"], PREP),
+    row(&["render", "pipeline.html"], REPORT),
+    row(&["render", "prep.html"], PREP),
+    row(&["render", "prep.md", "-o", OUT], PREP),
+    row(&["render", "pipeline.html", "-o", OUT], REPORT),
+    // The vault's own template, reading everything a template can reach.
+    row(&["render", "dump.md"], PREP_JSON),
+    row(&["list", "deals", "--format", "table"], LIST_DEALS),
+    row(&["list", "deals", "--format", "json"], LIST_DEALS_ALL),
+    row(&["list", "deals", "--format", "csv"], LIST_DEALS_ALL),
+    row(&["list", "contacts", "--format", "table"], LIST_CONTACTS),
+    row(&["list", "contacts", "--format", "json"], LIST_CONTACTS),
+    row(&["list", "contacts", "--format", "csv"], LIST_CONTACTS),
+    row(&["list", "accounts", "--format", "table"], LIST_ACCOUNTS),
+    row(&["list", "accounts", "--format", "json"], LIST_ACCOUNTS),
+    row(&["list", "accounts", "--format", "csv"], LIST_ACCOUNTS),
+    row(&["list", "tasks", "--format", "table"], LIST_TASKS),
+    row(&["list", "tasks", "--format", "json"], LIST_TASKS),
+    row(&["list", "tasks", "--format", "csv"], LIST_TASKS),
+    row(&["export", "deals", "--format", "csv"], LIST_DEALS_ALL),
+    row(&["export", "deals", "--format", "json"], LIST_DEALS_ALL),
+    row(
+        &["export", "deals", "--format", "json", "-o", OUT],
+        LIST_DEALS_ALL,
+    ),
+    row(&["export", "contacts", "--format", "csv"], LIST_CONTACTS),
+    row(&["export", "contacts", "--format", "json"], LIST_CONTACTS),
+    row(
+        &["export", "contacts", "--format", "vcard"],
+        &[
+            "Canary Privcontact Name",
+            "CANARY-PRIVCONTACT-BODY",
+            "Canary Privaccount Name",
+        ],
+    ),
+    row(
+        &["export", "contacts", "--format", "vcard", "-o", OUT],
+        &["Canary Privcontact Name", "CANARY-PRIVCONTACT-BODY"],
+    ),
+    row(&["export", "accounts", "--format", "csv"], LIST_ACCOUNTS),
+    row(&["export", "accounts", "--format", "json"], LIST_ACCOUNTS),
+    row(&["history", "--format", "text"], HISTORY_TEXT),
+    row(&["history", "--format", "json"], HISTORY_JSON),
+    row(&["whatif", "--win", PUBLIC, "--format", "md"], WHATIF_MD),
+    row(
+        &["whatif", "--win", PUBLIC, "--format", "json"],
+        WHATIF_JSON,
+    ),
+    row(&["whatif", "--lose", PUBLIC, "--format", "md"], WHATIF_MD),
+    row(
+        &["whatif", "--lose", PUBLIC, "--format", "json"],
+        WHATIF_JSON,
+    ),
+    row(
+        &["whatif", "--slip", "linked=2027-01-15", "--format", "md"],
+        WHATIF_MD,
+    ),
+    row(
+        &["whatif", "--slip", "linked=2027-01-15", "--format", "json"],
+        WHATIF_JSON,
+    ),
+];
+
+// ---------------------------------------------------------------------------------------------
+// The vault
+
+const CONFIG: &str = "\
+owner: Sam Rivera
+manager: Pat Lee
+quota: { 2026-Q4: 500000 }
+# personal_notes is the rep's own field; next_step and email are dealbook's, by their own
+# names; signals is the vault's own name for buying_signals.
+private_fields: [personal_notes, next_step, email, signals]
+fields: { buying_signals: signals }
+outputs:
+  - { template: prep.md, to: reports/mine.md }
+  - { template: prep.md, to: reports/manager-prep.md, audience: manager }
+  - { template: prep.html, to: reports/manager-prep.html, audience: manager }
+  - { template: pipeline.md, to: reports/manager-pipeline.md, audience: manager }
+  - { template: pipeline.html, to: reports/manager-pipeline.html, audience: manager }
+  - { template: dump.md, to: reports/manager-dump.md, audience: manager }
+";
+
+/// The manager's outputs in [`CONFIG`].
+const MANAGER_OUTPUTS: &[&str] = &[
+    "reports/manager-prep.md",
+    "reports/manager-prep.html",
+    "reports/manager-pipeline.md",
+    "reports/manager-pipeline.html",
+    "reports/manager-dump.md",
+];
+
+/// Everything a template can reach, as JSON: what a careless vault template could print.
+const DUMP: &str = "\
+{{ deals | tojson }}
+{{ by_stage | tojson }}
+{{ changes | tojson }}
+{{ needs_help | tojson }}
+{{ reviews | tojson }}
+{{ asks | tojson }}
+{{ commitments | tojson }}
+{{ added | tojson }}
+{{ history | tojson }}
+{{ excluded | tojson }}
+{{ conversion | tojson }}
+";
+
+/// A record's text from its front-matter lines and its body.
+fn record(front: &[&str], body: &str) -> String {
+    let mut text = String::from("---\n");
+    for line in front {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text.push_str("---\n");
+    text.push_str(body);
+    text
+}
+
+/// The same neutral body in every version of the deal that changes in history, so git sees
+/// its rename as one file.
+const FLIP_BODY: &str = "\
+Context for the deal: they run three plants and want one dashboard across all of them.
+The buying committee is the plant managers, finance and the operations director.
+They compared two other vendors last year and bought neither; budget is set for next year.
+
+## Log
+- 2026-09-01: First call; three plants, one dashboard.
+- 2026-09-02: Sent the overview deck and a reference customer.
+";
+
+/// The deal that is private in the first two commits and public in the third.
+fn flip(version: u8) -> String {
+    match version {
+        1 => record(
+            &[
+                "title: CANARY-FLIP-OLDTITLE",
+                "amount: 3333331",
+                "stage: discovery",
+                "close_date: 2026-12-01",
+                "private: true",
+            ],
+            FLIP_BODY,
+        ),
+        // Pushed out while private: the manager must not count that push.
+        2 => record(
+            &[
+                "title: CANARY-FLIP-OLDTITLE",
+                "amount: 3333331",
+                "stage: demo",
+                "close_date: 2026-12-18",
+                "private: true",
+            ],
+            FLIP_BODY,
+        ),
+        _ => record(
+            &[
+                "title: Flip public deal",
+                "amount: 12000",
+                "stage: demo",
+                "close_date: 2026-12-18",
+            ],
+            FLIP_BODY,
+        ),
+    }
+}
+
+/// The deal that is public in the first commit and private since.
+fn now_private(version: u8) -> String {
+    if version == 1 {
+        record(
+            &[
+                "title: CANARY-NOWPRIV-OLDTITLE",
+                "amount: 90000",
+                "stage: negotiation",
+                "close_date: 2026-12-12",
+            ],
+            "## Log\n- 2026-09-10: Kickoff.\n",
+        )
+    } else {
+        record(
+            &[
+                "title: CANARY-NOWPRIV-TITLE",
+                "amount: 900001",
+                "stage: negotiation",
+                "close_date: 2026-12-12",
+                "private: true",
+            ],
+            "## Log\n- 2026-09-10: Kickoff.\n",
+        )
+    }
+}
+
+/// The deal that is public, private for the second commit only, and public again.
+fn mid_private(version: u8) -> String {
+    if version == 2 {
+        record(
+            &[
+                "title: CANARY-MIDPRIV-TITLE",
+                "amount: 6666661",
+                "stage: negotiation",
+                "close_date: 2026-12-14",
+                "private: true",
+            ],
+            FLIP_BODY,
+        )
+    } else {
+        record(
+            &[
+                "title: Mid public deal",
+                "amount: 22000",
+                "stage: demo",
+                "close_date: 2027-01-10",
+            ],
+            FLIP_BODY,
+        )
+    }
+}
+
+/// A deal made private by a doubtful `private:` line (the key as written, and its value).
+fn doubtful(title: &str, private: &str, amount: &str, stage: &str, close: &str) -> String {
+    record(
+        &[
+            &format!("title: {title}"),
+            &format!("amount: {amount}"),
+            &format!("stage: {stage}"),
+            &format!("close_date: {close}"),
+            private,
+        ],
+        "## Log\n- 2026-11-20: A call.\n",
+    )
+}
+
+/// The records that stay the same through the whole history, by path.
+///
+/// The manager's deals (amount, stage → category, close date; Q4 2026 is the period):
+///
+/// | deal           | amount | stage       | counts as           | weighted |
+/// |----------------|-------:|-------------|---------------------|---------:|
+/// | won-public     | 30000  | closed_won  | closed won (Nov 10) |          |
+/// | lost-public    | 8000   | closed_lost | nothing             |          |
+/// | linked         | 50000  | negotiation | commit (Dec 15)     | 40000    |
+/// | sectioned      | 40000  | proposal    | best case (Dec 20)  | 24000    |
+/// | heading-lower  | 20000  | demo        | pipeline (Dec 5)    | 8000     |
+/// | heading-colon  | 10000  | discovery   | open, 2027-02-01    | 2000     |
+/// | heading-setext | 5000   | prospecting | pipeline (Dec 30)   | 500      |
+/// | heading-h1     | 15000  | demo        | open, no close date | 6000     |
+/// | fields-deal    | 25000  | proposal    | open, 2027-01-20    | 15000    |
+/// | flip           | 12000  | demo        | pipeline (Dec 18)   | 4800     |
+/// | midpriv        | 22000  | demo        | open, 2027-01-10    | 8800     |
+///
+/// The rep's private deals on top:
+///
+/// | deal               | amount  | stage       | counts as           | weighted  |
+/// |--------------------|--------:|-------------|---------------------|----------:|
+/// | canary-privdeal-id | 7777771 | negotiation | commit (Dec 10)     | 6222216.8 |
+/// | doubt-on           | 100001  | proposal    | best case (Dec 1)   | 60000.6   |
+/// | doubt-upper        | 200001  | demo        | pipeline (Dec 2)    | 80000.4   |
+/// | doubt-one          | 300001  | negotiation | commit (Dec 3)      | 240000.8  |
+/// | doubt-list         | 400001  | closed_won  | closed won (Nov 15) |           |
+/// | doubt-yes          | 500001  | demo        | open, 2027-03-01    | 200000.4  |
+/// | doubt-empty        | 600001  | discovery   | pipeline (Dec 4)    | 120000.2  |
+/// | doubt-keycase      | 700001  | proposal    | best case (Dec 5)   | 420000.6  |
+/// | nowpriv            | 900001  | negotiation | commit (Dec 12)     | 720000.8  |
+/// | canary-privfx-id   | CHF, no rate: in no total, listed as excluded      |
+fn stable_records() -> Vec<(&'static str, String)> {
+    vec![
+        ("dealbook.yaml", CONFIG.to_string()),
+        ("templates/dump.md", DUMP.to_string()),
+        (
+            "deals/canary-privdeal-id.md",
+            record(
+                &[
+                    "title: CANARY-PRIVDEAL-TITLE",
+                    "account: \"[[CANARY-PRIVDEAL-ACCOUNTLINK]]\"",
+                    "amount: 7777771",
+                    "stage: negotiation",
+                    "close_date: 2026-12-10",
+                    "next_step: CANARY-PRIVDEAL-NEXTSTEP",
+                    "next_step_date: 2026-11-26",
+                    "created: 2026-11-18",
+                    "private: true",
+                ],
+                "CANARY-PRIVDEAL-BODY\n\n\
+                 ## Log\n\
+                 - 2026-11-20: CANARY-PRIVDEAL-LOG\n\n\
+                 ## Tasks\n\
+                 - [ ] CANARY-PRIVDEAL-TASK due:2026-11-25\n\
+                 - [ ] @manager CANARY-PRIVDEAL-ASK due:2026-11-26\n",
+            ),
+        ),
+        (
+            "deals/canary-privfx-id.md",
+            record(
+                &[
+                    "title: CANARY-PRIVFX-TITLE",
+                    "amount: 1234567",
+                    "currency: CHF",
+                    "stage: negotiation",
+                    "close_date: 2026-12-11",
+                    "private: true",
+                ],
+                "",
+            ),
+        ),
+        (
+            "contacts/canary-privcontact-id.md",
+            record(
+                &[
+                    "name: Canary Privcontact Name",
+                    "account: globex",
+                    "role: CFO",
+                    "email: canary-privcontact-email@example.com",
+                    "private: true",
+                ],
+                "CANARY-PRIVCONTACT-BODY\n\n\
+                 ## Tasks\n\
+                 - [ ] CANARY-PRIVCONTACT-TASK due:2026-11-25\n",
+            ),
+        ),
+        (
+            "accounts/canary-privaccount-id.md",
+            record(
+                &[
+                    "name: Canary Privaccount Name",
+                    "industry: Retail",
+                    "website: https://canary-privaccount-website.example",
+                    "private: true",
+                ],
+                "CANARY-PRIVACCOUNT-BODY\n\n\
+                 - [ ] CANARY-PRIVACCOUNT-TASK due:2026-11-24\n",
+            ),
+        ),
+        (
+            "accounts/globex.md",
+            record(
+                &[
+                    "name: Globex",
+                    "industry: Manufacturing",
+                    "website: https://globex.example",
+                ],
+                "Public account notes.\n\n\
+                 ## Private\n\
+                 CANARY-ACCOUNT-SECTION-TEXT\n\n\
+                 - 2026-11-19: CANARY-ACCOUNT-SECTION-DATED\n\
+                 - [ ] CANARY-ACCOUNT-SECTION-TASK due:2026-11-24\n\
+                 - [ ] @manager CANARY-ACCOUNT-SECTION-ASK due:2026-11-24\n\n\
+                 ### Log\n\
+                 - 2026-11-19: CANARY-ACCOUNT-SECTION-LOG\n\n\
+                 ## Tasks\n\
+                 - [ ] Public account task due:2026-11-26\n",
+            ),
+        ),
+        (
+            "contacts/pat-public.md",
+            record(
+                &[
+                    "name: Pat Public",
+                    "account: \"[[Canary Privaccount Name]]\"",
+                    "role: VP Finance",
+                    "email: canary-field-email@example.com",
+                    "phone: +1 555 0100",
+                ],
+                "Public contact notes.\n\n\
+                 ## Private\n\
+                 CANARY-CONTACT-SECTION-TEXT\n\n\
+                 - 2026-11-19: CANARY-CONTACT-SECTION-DATED\n\
+                 - [ ] CANARY-CONTACT-SECTION-TASK due:2026-11-25\n\
+                 - [ ] @manager CANARY-CONTACT-SECTION-ASK due:2026-11-25\n\n\
+                 ### Log\n\
+                 - 2026-11-19: CANARY-CONTACT-SECTION-LOG\n\n\
+                 ## Tasks\n\
+                 - [ ] Public contact task due:2026-11-26\n",
+            ),
+        ),
+        (
+            "contacts/jane-visible.md",
+            record(&["name: Jane Visible", "account: globex"], "Public.\n"),
+        ),
+        (
+            "deals/won-public.md",
+            record(
+                &[
+                    "title: Won public deal",
+                    "account: globex",
+                    "amount: 30000",
+                    "stage: closed_won",
+                    "close_date: 2026-11-10",
+                    "created: 2026-08-01",
+                ],
+                "",
+            ),
+        ),
+        (
+            "deals/lost-public.md",
+            record(
+                &[
+                    "title: Lost public deal",
+                    "amount: 8000",
+                    "stage: closed_lost",
+                    "close_date: 2026-11-05",
+                    "created: 2026-08-15",
+                ],
+                "",
+            ),
+        ),
+        (
+            // Links to the private account and contact, by name and by id.
+            "deals/linked.md",
+            record(
+                &[
+                    "title: Linked public deal",
+                    "account: \"[[Canary Privaccount Name]]\"",
+                    "amount: 50000",
+                    "stage: negotiation",
+                    "close_date: 2026-12-15",
+                    "next_step_date: 2026-11-27",
+                    "decision_maker: \"[[Canary Privcontact Name]]\"",
+                    "dm_engaged: true",
+                    "champion: canary-privcontact-id",
+                ],
+                "## Log\n- 2026-11-21: Met the buyer.\n",
+            ),
+        ),
+        (
+            "deals/sectioned.md",
+            record(
+                &[
+                    "title: Sectioned public deal",
+                    "account: globex",
+                    "amount: 40000",
+                    "stage: proposal",
+                    "close_date: 2026-12-20",
+                    "decision_maker: jane-visible",
+                ],
+                "Public intro for the sectioned deal.\n\n\
+                 ## Notes\n\
+                 A public note.\n\n\
+                 ### Private\n\
+                 CANARY-DEAL-NESTED-TEXT\n\n\
+                 - [ ] CANARY-DEAL-NESTED-TASK due:2026-11-25\n\n\
+                 ## Log\n\
+                 - 2026-11-21: Public call about the sectioned deal.\n\n\
+                 ## Private\n\
+                 CANARY-DEAL-SECTION-TEXT\n\n\
+                 - 2026-11-19: CANARY-DEAL-SECTION-DATED\n\
+                 - [ ] CANARY-DEAL-SECTION-TASK due:2026-11-25\n\
+                 - [ ] @manager CANARY-DEAL-SECTION-ASK due:2026-11-26\n\n\
+                 ### Log\n\
+                 - 2026-11-22: CANARY-DEAL-SECTION-LOG\n\n\
+                 ## Tasks\n\
+                 - [ ] Public task for the sectioned deal due:2026-11-27\n\
+                 - [ ] @manager Public ask for the sectioned deal due:2026-11-28\n",
+            ),
+        ),
+        (
+            "deals/heading-lower.md",
+            record(
+                &[
+                    "title: Lowercase heading deal",
+                    "amount: 20000",
+                    "stage: demo",
+                    "close_date: 2026-12-05",
+                ],
+                "Public text.\n\n\
+                 ## private\n\
+                 CANARY-HEADING-LOWER\n\n\
+                 - [ ] CANARY-HEADING-LOWER-TASK due:2026-11-24\n\n\
+                 ## Log\n\
+                 - 2026-11-18: Public log of the lowercase heading deal.\n",
+            ),
+        ),
+        (
+            "deals/heading-colon.md",
+            record(
+                &[
+                    "title: Colon heading deal",
+                    "amount: 10000",
+                    "stage: discovery",
+                    "close_date: 2027-02-01",
+                ],
+                "Public text.\n\n\
+                 ## PRIVATE:\n\
+                 CANARY-HEADING-COLON\n\n\
+                 - [ ] @manager CANARY-HEADING-COLON-ASK due:2026-11-28\n\n\
+                 ## Log\n\
+                 - 2026-11-18: Public log of the colon heading deal.\n",
+            ),
+        ),
+        (
+            "deals/heading-setext.md",
+            record(
+                &[
+                    "title: Setext heading deal",
+                    "amount: 5000",
+                    "stage: prospecting",
+                    "close_date: 2026-12-30",
+                ],
+                "Public text.\n\n\
+                 Private\n\
+                 -------\n\
+                 CANARY-HEADING-SETEXT\n\n\
+                 - [ ] CANARY-HEADING-SETEXT-TASK due:2026-11-24\n\n\
+                 ## Log\n\
+                 - 2026-11-18: Public log of the setext heading deal.\n",
+            ),
+        ),
+        (
+            // `# Private` at the top level hides everything after it, its `## Log` included.
+            "deals/heading-h1.md",
+            record(
+                &[
+                    "title: Top level heading deal",
+                    "amount: 15000",
+                    "stage: demo",
+                ],
+                "# Overview\n\
+                 Public overview.\n\n\
+                 ## Log\n\
+                 - 2026-11-17: Public log of the top level heading deal.\n\n\
+                 # Private\n\
+                 CANARY-HEADING-H1\n\n\
+                 ## Log\n\
+                 - 2026-11-22: CANARY-HEADING-H1-LOG\n\n\
+                 ## Tasks\n\
+                 - [ ] CANARY-HEADING-H1-TASK due:2026-11-24\n",
+            ),
+        ),
+        (
+            "deals/fields-deal.md",
+            record(
+                &[
+                    "title: Fields public deal",
+                    "amount: 25000",
+                    "stage: proposal",
+                    "close_date: 2027-01-20",
+                    "personal_notes: CANARY-FIELD-PERSONALNOTES",
+                    "next_step: CANARY-FIELD-NEXTSTEP",
+                    "next_step_date: 2026-11-30",
+                    "signals: CANARY-FIELD-SIGNALS",
+                ],
+                "## Log\n- 2026-11-20: Public log of the fields deal.\n",
+            ),
+        ),
+        (
+            "deals/doubt-on.md",
+            doubtful(
+                "CANARY-DOUBT-ON",
+                "private: on",
+                "100001",
+                "proposal",
+                "2026-12-01",
+            ),
+        ),
+        (
+            "deals/doubt-upper.md",
+            doubtful(
+                "CANARY-DOUBT-UPPER",
+                "private: ON",
+                "200001",
+                "demo",
+                "2026-12-02",
+            ),
+        ),
+        (
+            "deals/doubt-one.md",
+            doubtful(
+                "CANARY-DOUBT-ONE",
+                "private: 1",
+                "300001",
+                "negotiation",
+                "2026-12-03",
+            ),
+        ),
+        (
+            "deals/doubt-list.md",
+            doubtful(
+                "CANARY-DOUBT-LIST",
+                "private: [true]",
+                "400001",
+                "closed_won",
+                "2026-11-15",
+            ),
+        ),
+        (
+            "deals/doubt-yes.md",
+            doubtful(
+                "CANARY-DOUBT-YES",
+                "private: yes",
+                "500001",
+                "demo",
+                "2027-03-01",
+            ),
+        ),
+        (
+            "deals/doubt-empty.md",
+            doubtful(
+                "CANARY-DOUBT-EMPTY",
+                "private:",
+                "600001",
+                "discovery",
+                "2026-12-04",
+            ),
+        ),
+        (
+            "deals/doubt-keycase.md",
+            doubtful(
+                "CANARY-DOUBT-KEYCASE",
+                "Private: true",
+                "700001",
+                "proposal",
+                "2026-12-05",
+            ),
+        ),
+    ]
+}
+
+/// The vault and the home folder its git (and dealbook's) runs with.
+struct Book {
+    vault: TestVault,
+    home: TempDir,
+}
+
+impl Book {
+    fn write(&self, path: &str, text: &str) {
+        let full = self.vault.join(path);
+        std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write a vault file");
+    }
+
+    /// Git isolated from the machine: no system or user config, no repository above the
+    /// vault.
+    fn isolate(&self, cmd: &mut Command) {
+        for name in [
+            "GIT_DIR",
+            "GIT_WORK_TREE",
+            "GIT_INDEX_FILE",
+            "GIT_OBJECT_DIRECTORY",
+            "GIT_CONFIG",
+            "GIT_CONFIG_GLOBAL",
+            "GIT_CONFIG_COUNT",
+            "GIT_AUTHOR_DATE",
+            "GIT_COMMITTER_DATE",
+            "XDG_CONFIG_HOME",
+            "DEALBOOK_VAULT",
+            "DEALBOOK_TODAY",
+        ] {
+            cmd.env_remove(name);
+        }
+        let above = self
+            .vault
+            .path()
+            .parent()
+            .expect("the temp folder's parent");
+        cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.home.path())
+            .env("GIT_CEILING_DIRECTORIES", above);
+    }
+
+    fn git(&self, args: &[&str]) {
+        let mut cmd = Command::new("git");
+        self.isolate(&mut cmd);
+        let output = cmd
+            .current_dir(self.vault.path())
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args([
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .output()
+            .expect("git runs");
+        assert!(
+            output.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// Commits everything at noon UTC on `date`, as author and committer.
+    fn commit(&self, date: &str) {
+        self.git(&["add", "-A"]);
+        let when = format!("{date}T12:00:00 +0000");
+        let mut cmd = Command::new("git");
+        self.isolate(&mut cmd);
+        let output = cmd
+            .current_dir(self.vault.path())
+            .env("GIT_AUTHOR_DATE", &when)
+            .env("GIT_COMMITTER_DATE", &when)
+            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+            .args(["-c", "commit.gpgsign=false", "commit", "-q", "-m", date])
+            .output()
+            .expect("git commit runs");
+        assert!(
+            output.status.success(),
+            "git commit: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+
+    /// `dealbook --vault <vault> --as-of 2026-11-23 ARGS...`, git isolated as above.
+    fn run(&self, args: &[&str]) -> Assert {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dealbook"));
+        self.isolate(&mut cmd);
+        cmd.current_dir(self.home.path())
+            .arg("--vault")
+            .arg(self.vault.path())
+            .args(["--as-of", AS_OF])
+            .args(args);
+        assert_cmd::Command::from_std(cmd).assert()
+    }
+
+    /// A command's JSON output; it must succeed.
+    fn json(&self, args: &[&str]) -> Value {
+        common::json(&self.run(args).success())
+    }
+
+    /// A file the command wrote (`-o`, or an output of `build`), "" if there is none.
+    fn read(&self, path: &Path) -> String {
+        std::fs::read_to_string(path).unwrap_or_default()
+    }
+}
+
+/// The canary vault, in a git repository of three commits:
+///
+/// - 2026-10-01: every record; `flip` private (as `deals/canary-flip-oldname.md`), `nowpriv`
+///   and `midpriv` public, `canary-gone-id` private;
+/// - 2026-11-02 (only private changes): `flip` still private, pushed from Dec 1 to Dec 18;
+///   `midpriv` private; `canary-gone-id` deleted;
+/// - 2026-11-20: `flip` public (renamed to `deals/flip.md`, new title and amount), `midpriv`
+///   public again, `nowpriv` private.
+///
+/// As of 2026-11-23 with no review tag, "since the last review" is 2026-11-16: `flip` was
+/// private then and is public now.
+fn book() -> Book {
+    let book = Book {
+        vault: TestVault::new(),
+        home: tempfile::tempdir().expect("a temp folder"),
+    };
+    book.git(&["init", "-q", "."]);
+    for (path, text) in stable_records() {
+        book.write(path, &text);
+    }
+    book.write("deals/canary-flip-oldname.md", &flip(1));
+    book.write("deals/nowpriv.md", &now_private(1));
+    book.write("deals/midpriv.md", &mid_private(1));
+    book.write(
+        "deals/canary-gone-id.md",
+        &record(
+            &[
+                "title: CANARY-GONE-TITLE",
+                "amount: 4444441",
+                "stage: demo",
+                "close_date: 2026-12-09",
+                "private: true",
+            ],
+            "",
+        ),
+    );
+    book.commit("2026-10-01");
+    book.write("deals/canary-flip-oldname.md", &flip(2));
+    book.write("deals/midpriv.md", &mid_private(2));
+    std::fs::remove_file(book.vault.join("deals/canary-gone-id.md")).expect("rm");
+    book.commit("2026-11-02");
+    std::fs::remove_file(book.vault.join("deals/canary-flip-oldname.md")).expect("rm");
+    book.write("deals/flip.md", &flip(3));
+    book.write("deals/nowpriv.md", &now_private(3));
+    book.write("deals/midpriv.md", &mid_private(3));
+    book.commit("2026-11-20");
+    book
+}
+
+/// What a run showed: stdout, stderr and the file it wrote, with a label for messages.
+struct Seen {
+    label: String,
+    text: String,
+}
+
+/// Runs one row for one audience; `-o` writes into the book's home folder.
+fn run_row(book: &Book, row: &Row, audience: &str, n: usize) -> Seen {
+    let out: PathBuf = book.home.path().join(format!("out-{n}-{audience}"));
+    let out_text = out.to_string_lossy().into_owned();
+    let mut args: Vec<&str> = row
+        .args
+        .iter()
+        .map(|a| if *a == OUT { out_text.as_str() } else { a })
+        .collect();
+    args.extend(["--audience", audience]);
+    let label = format!("dealbook {}", args.join(" ").replace(&out_text, "FILE"));
+    let assert = book.run(&args);
+    let output = assert.get_output();
+    assert!(
+        output.status.success(),
+        "{label} failed: {}",
+        common::stderr(&assert)
+    );
+    let stdout = common::stdout(&assert);
+    let written = book.read(&out);
+    if row.args.contains(&OUT) {
+        assert!(!written.is_empty(), "{label} wrote nothing to its -o file");
+        assert!(stdout.is_empty(), "{label} wrote to a file and to stdout");
+    }
+    Seen {
+        label,
+        text: format!("{stdout}\n{}\n{written}", common::stderr(&assert)),
+    }
+}
+
+/// Each row's label with the canaries its output held, for rows that held any.
+fn leaks(seen: &[Seen]) -> Vec<(String, Vec<&'static str>)> {
+    seen.iter()
+        .map(|s| (s.label.clone(), canaries_in(&s.text)))
+        .filter(|(_, found)| !found.is_empty())
+        .collect()
+}
+
+fn run_all(book: &Book, audience: &str) -> Vec<Seen> {
+    ROWS.iter()
+        .enumerate()
+        .map(|(n, row)| run_row(book, row, audience, n))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The manager sees no canary; the rep sees them all
+
+#[test]
+fn no_command_shows_the_manager_a_canary() {
+    let book = book();
+    let found = leaks(&run_all(&book, "manager"));
+    assert!(found.is_empty(), "leaked to the manager: {found:#?}");
+}
+
+#[test]
+fn the_reps_own_outputs_show_the_canaries() {
+    let book = book();
+    let seen = run_all(&book, "me");
+    let mut missing = Vec::new();
+    for (row, seen) in ROWS.iter().zip(&seen) {
+        let found = canaries_in(&seen.text);
+        for wanted in row.mine {
+            assert!(
+                CANARIES.contains(wanted) || CANARIES.iter().any(|c| c.contains(wanted)),
+                "{wanted} is not a canary"
+            );
+            if !seen.text.to_lowercase().contains(&wanted.to_lowercase()) {
+                missing.push((seen.label.clone(), *wanted));
+            }
+        }
+        assert!(!found.is_empty(), "{} shows the rep no canary", seen.label);
+    }
+    assert!(missing.is_empty(), "the rep does not see: {missing:#?}");
+    // Every canary is somewhere the rep can see it, so that its absence for the manager means
+    // something.
+    let all: String = seen.iter().map(|s| s.text.as_str()).collect();
+    let found = canaries_in(&all);
+    let unseen: Vec<&str> = CANARIES
+        .iter()
+        .copied()
+        .filter(|c| !found.contains(c) && !UNREACHABLE_FOR_ME.contains(c))
+        .collect();
+    assert!(unseen.is_empty(), "no output shows the rep {unseen:?}");
+    let seen_anyway: Vec<&str> = UNREACHABLE_FOR_ME
+        .iter()
+        .copied()
+        .filter(|c| found.contains(c))
+        .collect();
+    assert!(
+        seen_anyway.is_empty(),
+        "{seen_anyway:?} are reachable now: take them off UNREACHABLE_FOR_ME"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The numbers
+
+/// A pipeline report's numbers, worked out by hand from the table on [`stable_records`].
+struct Numbers {
+    closed_won: f64,
+    commit: f64,
+    best_case: f64,
+    pipeline: f64,
+    gap_to_quota: f64,
+    coverage: f64,
+    open_count: u64,
+    open_amount: f64,
+    open_weighted: f64,
+    won_count: u64,
+    lost_count: u64,
+    average_won: f64,
+    excluded: &'static [&'static str],
+}
+
+fn number(value: &Value) -> f64 {
+    value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"))
+}
+
+fn assert_near(what: &str, found: &Value, wanted: f64) {
+    let found = number(found);
+    assert!(
+        (found - wanted).abs() < 0.005,
+        "{what}: {found}, by hand {wanted}"
+    );
+}
+
+fn assert_numbers(label: &str, report: &Value, n: &Numbers) {
+    let near = |key: &str, value: &Value, wanted: f64| {
+        assert_near(&format!("{label} {key}"), value, wanted)
+    };
+    near("closed_won", &report["closed_won"], n.closed_won);
+    near("commit", &report["commit"], n.commit);
+    near("best_case", &report["best_case"], n.best_case);
+    near("pipeline", &report["pipeline"], n.pipeline);
+    near("quota", &report["quota"], 500_000.0);
+    near("gap_to_quota", &report["gap_to_quota"], n.gap_to_quota);
+    near("coverage", &report["coverage"], n.coverage);
+    assert_eq!(report["open"]["count"], n.open_count, "{label} open.count");
+    near("open.amount", &report["open"]["amount"], n.open_amount);
+    near(
+        "open.weighted",
+        &report["open"]["weighted"],
+        n.open_weighted,
+    );
+    let conversion = &report["conversion"];
+    assert_eq!(conversion["won_count"], n.won_count, "{label} won_count");
+    assert_eq!(conversion["lost_count"], n.lost_count, "{label} lost_count");
+    near("average_won", &conversion["average_won"], n.average_won);
+    assert_eq!(report["excluded"], serde_json::json!(n.excluded), "{label}");
+}
+
+/// What the manager's numbers are: the private deals are in none of them.
+const MANAGERS: Numbers = Numbers {
+    // won-public.
+    closed_won: 30_000.0,
+    // linked.
+    commit: 50_000.0,
+    // sectioned (fields-deal closes next quarter).
+    best_case: 40_000.0,
+    // heading-lower 20000 + heading-setext 5000 + flip 12000.
+    pipeline: 37_000.0,
+    // 500000 - 30000.
+    gap_to_quota: 470_000.0,
+    // (50000 + 40000 + 37000) / 470000 = 0.2702…
+    coverage: 0.27,
+    // linked, sectioned, the four heading deals, fields-deal, flip, midpriv.
+    open_count: 9,
+    // 50000 + 40000 + 20000 + 10000 + 5000 + 15000 + 25000 + 12000 + 22000.
+    open_amount: 199_000.0,
+    // 40000 + 24000 + 8000 + 2000 + 500 + 6000 + 15000 + 4800 + 8800.
+    open_weighted: 109_100.0,
+    // won-public; lost-public.
+    won_count: 1,
+    lost_count: 1,
+    average_won: 30_000.0,
+    excluded: &[],
+};
+
+/// What the rep's numbers are: the manager's plus every private deal.
+const REPS: Numbers = Numbers {
+    // 30000 + doubt-list 400001.
+    closed_won: 430_001.0,
+    // 50000 + canary-privdeal-id 7777771 + doubt-one 300001 + nowpriv 900001.
+    commit: 9_027_773.0,
+    // 40000 + doubt-on 100001 + doubt-keycase 700001.
+    best_case: 840_002.0,
+    // 37000 + doubt-upper 200001 + doubt-empty 600001.
+    pipeline: 837_002.0,
+    // 500000 - 430001.
+    gap_to_quota: 69_999.0,
+    // (9027773 + 840002 + 837002) / 69999 = 152.9275…
+    coverage: 152.93,
+    // 9 + canary-privdeal-id, the six open doubt-* deals, nowpriv (not canary-privfx-id,
+    // which has no exchange rate).
+    open_count: 17,
+    // 199000 + 7777771 + 100001 + 200001 + 300001 + 500001 + 600001 + 700001 + 900001.
+    open_amount: 11_276_778.0,
+    // 109100 + 6222216.8 + 60000.6 + 80000.4 + 240000.8 + 200000.4 + 120000.2 + 420000.6
+    // + 720000.8.
+    open_weighted: 8_171_320.6,
+    won_count: 2,
+    lost_count: 1,
+    // (30000 + 400001) / 2.
+    average_won: 215_000.5,
+    excluded: &["canary-privfx-id"],
+};
+
+#[test]
+fn the_managers_totals_count_no_private_deal() {
+    let book = book();
+    for format in [
+        ["pipeline", "--format", "json"],
+        ["prep", "--format", "json"],
+    ] {
+        let args = [&format[..], &["--audience", "manager"]].concat();
+        assert_numbers(&args.join(" "), &book.json(&args), &MANAGERS);
+    }
+    let whatif = book.json(&[
+        "whatif",
+        "--win",
+        PUBLIC,
+        "--format",
+        "json",
+        "--audience",
+        "manager",
+    ]);
+    assert_numbers("whatif baseline", &whatif["baseline"], &MANAGERS);
+}
+
+#[test]
+fn the_rep_totals_count_every_deal() {
+    let book = book();
+    for format in [
+        ["pipeline", "--format", "json"],
+        ["prep", "--format", "json"],
+    ] {
+        let args = [&format[..], &["--audience", "me"]].concat();
+        assert_numbers(&args.join(" "), &book.json(&args), &REPS);
+    }
+    // And without the flag: `me` is the default.
+    assert_numbers(
+        "pipeline",
+        &book.json(&["pipeline", "--format", "json"]),
+        &REPS,
+    );
+}
+
+/// The waterfall's `end` is what the scoreboard counts (commit + best case + pipeline of the
+/// deals closing in the period), for the manager even though `flip` was private at the last
+/// review, and its terms add up from `start` to `end`.
+#[test]
+fn the_waterfall_ends_where_the_scoreboard_is() {
+    let book = book();
+    for (audience, numbers) in [("manager", &MANAGERS), ("me", &REPS)] {
+        let prep = book.json(&["prep", "--format", "json", "--audience", audience]);
+        let w = &prep["history"]["waterfall"];
+        let scoreboard = numbers.commit + numbers.best_case + numbers.pipeline;
+        assert_near(&format!("{audience} waterfall end"), &w["end"], scoreboard);
+        let term = |name: &str| number(&w[name]["total"]);
+        let walked = number(&w["start"]) + term("new") + term("pulled_in") + term("amount_up")
+            - term("amount_down")
+            - term("pushed_out")
+            - term("won")
+            - term("lost");
+        assert!(
+            (walked - scoreboard).abs() < 0.005,
+            "{audience}: the terms walk to {walked}, not {scoreboard}: {w:#}"
+        );
+    }
+    // For the manager, `flip` did not exist at the last review: it is new, at its public
+    // amount, and the start holds nothing of its private past.
+    let prep = book.json(&["prep", "--format", "json", "--audience", "manager"]);
+    let w = &prep["history"]["waterfall"];
+    assert_eq!(
+        w["new"]["deals"],
+        serde_json::json!([{ "id": "flip", "title": "Flip public deal", "amount": 12000 }])
+    );
+    // linked, sectioned, heading-lower and heading-setext, unchanged since the first commit.
+    assert_near("manager waterfall start", &w["start"], 115_000.0);
+    // For the rep, `flip` went down from its private amount.
+    let prep = book.json(&["prep", "--format", "json", "--audience", "me"]);
+    let down = &prep["history"]["waterfall"]["amount_down"]["deals"];
+    assert_eq!(down[0]["id"], "flip", "{down:#}");
+    assert_near(
+        "rep's flip amount down",
+        &down[0]["amount"],
+        3_333_331.0 - 12_000.0,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+/// The deal with this id in a report's `deals`.
+fn deal_in<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["deals"]
+        .as_array()
+        .expect("deals")
+        .iter()
+        .find(|d| d["id"] == id)
+        .unwrap_or_else(|| panic!("no deal {id}"))
+}
+
+/// The `(deal, date, kind)` of each event of `history --format json`.
+fn events(book: &Book, audience: &str) -> Vec<(String, String, String)> {
+    let events = book.json(&["history", "--format", "json", "--audience", audience]);
+    let text = |v: &Value| v.as_str().expect("text").to_string();
+    events
+        .as_array()
+        .expect("an array of events")
+        .iter()
+        .map(|e| (text(&e["deal"]), text(&e["date"]), text(&e["kind"])))
+        .collect()
+}
+
+/// What happened to a deal while it was private does not count in the manager's trends: the
+/// push and the stage moves of `flip` and `midpriv` are the rep's alone.
+#[test]
+fn trends_leave_out_what_happened_while_private() {
+    let book = book();
+    let manager = book.json(&["pipeline", "--format", "json", "--audience", "manager"]);
+    let mine = book.json(&["pipeline", "--format", "json", "--audience", "me"]);
+    for (id, pushes, regressions) in [("flip", 1, 0), ("midpriv", 1, 1)] {
+        let (theirs, ours) = (deal_in(&manager, id), deal_in(&mine, id));
+        assert_eq!(theirs["push_count"], 0, "{id}: {theirs:#}");
+        assert_eq!(theirs["stage_regressions"], 0, "{id}");
+        assert!(
+            !theirs["flags"]
+                .as_array()
+                .expect("flags")
+                .contains(&"pushed".into()),
+            "{id}: {theirs:#}"
+        );
+        assert_eq!(ours["push_count"], pushes, "{id}: {ours:#}");
+        assert_eq!(ours["stage_regressions"], regressions, "{id}");
+        assert!(ours["flags"]
+            .as_array()
+            .expect("flags")
+            .contains(&"pushed".into()));
+    }
+    // The amount at the last review was a private one: the manager gets no change since.
+    assert_eq!(
+        deal_in(&manager, "flip")["amount_change_since"],
+        Value::Null
+    );
+    assert_near(
+        "rep's flip amount change",
+        &deal_in(&mine, "flip")["amount_change_since"],
+        12_000.0 - 3_333_331.0,
+    );
+    // The manager's flip entered its stage when it became public.
+    assert_eq!(deal_in(&manager, "flip")["days_in_stage"], 3);
+}
+
+/// The manager's history has the public deals only, and nothing from the commit of
+/// 2026-11-02, which changed private versions only.
+#[test]
+fn the_managers_history_has_no_event_of_a_private_version() {
+    let book = book();
+    let theirs = events(&book, "manager");
+    let mut deals: Vec<&str> = theirs.iter().map(|(deal, ..)| deal.as_str()).collect();
+    deals.sort_unstable();
+    deals.dedup();
+    assert_eq!(
+        deals,
+        [
+            "fields-deal",
+            "flip",
+            "heading-colon",
+            "heading-h1",
+            "heading-lower",
+            "heading-setext",
+            "linked",
+            "lost-public",
+            "midpriv",
+            "sectioned",
+            "won-public"
+        ]
+    );
+    assert!(
+        theirs.iter().all(|(_, date, _)| date != "2026-11-02"),
+        "{theirs:#?}"
+    );
+    // flip: one event, when it became public.
+    let flip: Vec<_> = theirs.iter().filter(|(d, ..)| d == "flip").collect();
+    assert_eq!(
+        flip,
+        [&("flip".into(), "2026-11-20".into(), "created".into())]
+    );
+    // The rep's has it all, the private commit included.
+    let ours = events(&book, "me");
+    assert!(ours
+        .iter()
+        .any(|(d, date, kind)| d == "flip" && date == "2026-11-02" && kind == "close_date_pushed"));
+    assert!(ours.iter().any(|(d, ..)| d == "canary-gone-id"));
+    assert!(ours.iter().any(|(d, ..)| d == "nowpriv"));
+}
+
+/// A deal public, private for a while, and public again: to the manager it was there all
+/// along (`History` documents a hidden version as one where "no event says it went or came
+/// back"), not created a second time on the day it came back.
+#[test]
+#[ignore = "leak: the manager's history shows a second `created` event for a deal on the day it stopped being private"]
+fn a_deal_private_for_a_while_is_created_once() {
+    let book = book();
+    let midpriv: Vec<_> = events(&book, "manager")
+        .into_iter()
+        .filter(|(d, ..)| d == "midpriv")
+        .collect();
+    assert_eq!(
+        midpriv,
+        [("midpriv".into(), "2026-10-01".into(), "created".into())]
+    );
+}
+
+/// An edit not yet committed that makes a deal private hides it, and its whole history, at
+/// once.
+#[test]
+fn an_uncommitted_private_edit_hides_the_deal_and_its_history() {
+    let book = book();
+    book.write(
+        "deals/heading-lower.md",
+        &record(
+            &[
+                "title: CANARY-UNCOMMITTED-TITLE",
+                "amount: 20000",
+                "stage: demo",
+                "close_date: 2026-12-05",
+                "private: true",
+            ],
+            "",
+        ),
+    );
+    for args in [
+        &["history", "--format", "json"][..],
+        &["history", "--format", "text"],
+        &["prep", "--format", "json"],
+        &["prep", "--format", "md"],
+        &["pipeline", "--format", "html"],
+    ] {
+        let seen = run_row(&book, &row(args, &[]), "manager", 0);
+        for hidden in [
+            "canary-uncommitted-title",
+            "heading-lower",
+            "lowercase heading deal",
+        ] {
+            assert!(
+                !seen.text.to_lowercase().contains(hidden),
+                "{} shows {hidden}:\n{}",
+                seen.label,
+                seen.text
+            );
+        }
+        // The rep's text and JSON show the id, the Markdown and HTML the title.
+        let mine = run_row(&book, &row(args, &[]), "me", 0).text.to_lowercase();
+        assert!(mine.contains("heading-lower") || mine.contains("canary-uncommitted-title"));
+    }
+    // Its 20000 left the manager's pipeline, and the waterfall still ends at the scoreboard.
+    let prep = book.json(&["prep", "--format", "json", "--audience", "manager"]);
+    assert_near("pipeline", &prep["pipeline"], 17_000.0);
+    assert_near(
+        "waterfall end",
+        &prep["history"]["waterfall"]["end"],
+        50_000.0 + 40_000.0 + 17_000.0,
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// build and watch: the manager's outputs
+
+/// The manager's outputs in the vault, each of which must exist and hold no canary.
+fn assert_manager_outputs_clean(book: &Book, extra: &[&str]) {
+    for output in MANAGER_OUTPUTS {
+        let text = book.read(&book.vault.join(output));
+        assert!(!text.is_empty(), "{output} was not written");
+        let found = canaries_in(&text);
+        assert!(found.is_empty(), "{output} holds {found:?}");
+        for canary in extra {
+            assert!(!text.contains(canary), "{output} holds {canary}");
+        }
+    }
+}
+
+#[test]
+fn build_writes_nothing_private_into_the_managers_outputs() {
+    let book = book();
+    book.run(&["build"]).success();
+    assert_manager_outputs_clean(&book, &[]);
+    // The rep's own output, built by the same run, does show them.
+    let mine = book.read(&book.vault.join("reports/mine.md"));
+    assert!(mine.contains("CANARY-PRIVDEAL-TITLE"), "{mine}");
+}
+
+/// A running `dealbook watch`, killed (by its own id) when dropped, its stderr collected.
+struct Watching {
+    child: Child,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Watching {
+    fn start(book: &Book) -> Watching {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dealbook"));
+        book.isolate(&mut cmd);
+        let mut child = cmd
+            .current_dir(book.vault.path())
+            .arg("--vault")
+            .arg(book.vault.path())
+            .args(["--as-of", AS_OF, "watch"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dealbook watch");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().expect("the log").push(line);
+            }
+        });
+        let watching = Watching { child, log };
+        watching.until("the first build", || {
+            let log = watching.log.lock().expect("the log");
+            log.iter().any(|l| l.starts_with("watching ")).then_some(())
+        });
+        watching
+    }
+
+    /// Polls every 20 ms for 10 s at most.
+    fn until<T>(&self, what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(found) = probe() {
+                return found;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; stderr:\n{}",
+                self.log.lock().expect("the log").join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+#[test]
+fn watch_keeps_the_managers_outputs_free_of_private_things() {
+    let book = book();
+    let watching = Watching::start(&book);
+    assert_manager_outputs_clean(&book, &[]);
+
+    // A private deal edited, and a public one given a new private section (and a new amount,
+    // so we can tell when the manager's outputs have been rebuilt).
+    let privdeal = book.vault.join("deals/canary-privdeal-id.md");
+    let text = std::fs::read_to_string(&privdeal).expect("read");
+    book.write(
+        "deals/canary-privdeal-id.md",
+        &text.replace("CANARY-PRIVDEAL-TITLE", "CANARY-WATCH-PRIVEDIT"),
+    );
+    let linked = std::fs::read_to_string(book.vault.join("deals/linked.md")).expect("read");
+    book.write(
+        "deals/linked.md",
+        &(linked.replace("amount: 50000", "amount: 51000")
+            + "\n## Private\nCANARY-WATCH-SECTION\n- [ ] @manager CANARY-WATCH-ASK due:2026-11-25\n"),
+    );
+    // Every output of the rebuild, the last one written included, has the new amount.
+    watching.until("the rebuilt outputs", || {
+        let rebuilt = MANAGER_OUTPUTS.iter().all(|output| {
+            let text = book.read(&book.vault.join(output));
+            text.contains("51,000") || text.contains("51000")
+        });
+        let mine = book.read(&book.vault.join("reports/mine.md"));
+        (rebuilt && mine.contains("CANARY-WATCH-PRIVEDIT")).then_some(())
+    });
+    assert_manager_outputs_clean(
+        &book,
+        &[
+            "CANARY-WATCH-PRIVEDIT",
+            "CANARY-WATCH-SECTION",
+            "CANARY-WATCH-ASK",
+        ],
+    );
+    let mine = book.read(&book.vault.join("reports/mine.md"));
+    assert!(mine.contains("CANARY-WATCH-ASK"), "{mine}");
+}
