@@ -38,7 +38,9 @@ const CANARIES: &[&str] = &[
     "CANARY-PRIVDEAL-LOG",
     "CANARY-PRIVDEAL-TASK",
     "CANARY-PRIVDEAL-ASK",
-    // The private contact and account. Their names are linked to by public records.
+    // The private contact and account. Their names are linked to by public records, one
+    // link with an alias.
+    "CANARY-LINK-ALIAS",
     "canary-privcontact-id",
     "Canary Privcontact Name",
     "canary-privcontact-email@example.com",
@@ -140,17 +142,20 @@ const UNREACHABLE_FOR_ME: &[&str] = &[
     "CANARY-ACCOUNT-SECTION-TEXT",
     "CANARY-ACCOUNT-SECTION-DATED",
     "CANARY-ACCOUNT-SECTION-LOG",
-    // History shows amounts only as they change: the deleted deal's never did, and the
-    // rep's waterfall shows the flip deal's change (3,321,331 down), not its old amount.
+    // Reports show the flip deal's old amount only as a change (3,321,331 down).
     "3,333,331",
-    "4444441",
-    "4,444,441",
 ];
 
 /// The canaries found in `text`, ignoring case.
 fn canaries_in(text: &str) -> Vec<&'static str> {
-    let text = text.to_lowercase();
-    CANARIES
+    found_in(text, CANARIES)
+}
+
+/// Which of `canaries` are in `text`, ignoring case. vCard folds long lines (CRLF, space),
+/// which could split a canary: they are unfolded first.
+fn found_in(text: &str, canaries: &[&'static str]) -> Vec<&'static str> {
+    let text = text.replace("\r\n ", "").to_lowercase();
+    canaries
         .iter()
         .copied()
         .filter(|c| text.contains(&c.to_lowercase()))
@@ -164,6 +169,8 @@ fn canaries_in(text: &str) -> Vec<&'static str> {
 const OUT: &str = "{out}";
 /// A public deal, for `whatif`.
 const PUBLIC: &str = "linked";
+/// A public deal with a history, for `history ID`; every vault has one of each.
+const CHANGED: &str = "flip";
 
 /// One command line (after `--vault … --as-of …`, before `--audience`) and the canaries the
 /// rep's own run must show.
@@ -223,6 +230,15 @@ const PREP_JSON: &[&str] = &[
     "CANARY-FIELD-PERSONALNOTES",
     "canary-flip-oldname",
 ];
+/// Since 2026-10-15, the prep sheet's events hold the private commit of 2026-11-02.
+const PREP_SINCE: &[&str] = &[
+    "CANARY-PRIVDEAL-TITLE",
+    "CANARY-MIDPRIV-TITLE",
+    "CANARY-FLIP-OLDTITLE",
+    "6666661",
+    "canary-gone-id",
+];
+const PREP_SINCE_MD: &[&str] = &["CANARY-MIDPRIV-TITLE", "CANARY-FLIP-OLDTITLE"];
 const LIST_DEALS: &[&str] = &[
     "canary-privdeal-id",
     "CANARY-PRIVDEAL-TITLE",
@@ -292,7 +308,43 @@ const ROWS: &[Row] = &[
     row(&["render", "pipeline.html", "-o", OUT], REPORT),
     // The vault's own template, reading everything a template can reach.
     row(&["render", "dump.md"], PREP_JSON),
+    row(
+        &["pipeline", "--period", "2027-Q1", "--format", "json"],
+        REPORT_JSON,
+    ),
+    row(&["pipeline", "--period", "2027", "--format", "md"], REPORT),
+    // A last review before the private commit of 2026-11-02.
+    row(
+        &["prep", "--since", "2026-10-15", "--format", "json"],
+        PREP_SINCE,
+    ),
+    row(
+        &["prep", "--since", "2026-10-15", "--format", "md"],
+        PREP_SINCE_MD,
+    ),
     row(&["list", "deals", "--format", "table"], LIST_DEALS),
+    row(
+        &[
+            "list",
+            "deals",
+            "--where",
+            "amount>=100000",
+            "--format",
+            "json",
+        ],
+        &["CANARY-PRIVDEAL-TITLE", "CANARY-DOUBT-ON"],
+    ),
+    row(
+        &[
+            "list",
+            "tasks",
+            "--where",
+            "private=true",
+            "--format",
+            "csv",
+        ],
+        &["CANARY-DEAL-SECTION-TASK", "CANARY-CONTACT-SECTION-TASK"],
+    ),
     row(&["list", "deals", "--format", "json"], LIST_DEALS_ALL),
     row(&["list", "deals", "--format", "csv"], LIST_DEALS_ALL),
     row(&["list", "contacts", "--format", "table"], LIST_CONTACTS),
@@ -328,6 +380,14 @@ const ROWS: &[Row] = &[
     row(&["export", "accounts", "--format", "json"], LIST_ACCOUNTS),
     row(&["history", "--format", "text"], HISTORY_TEXT),
     row(&["history", "--format", "json"], HISTORY_JSON),
+    row(
+        &["history", "--since", "2026-11-01", "--format", "json"],
+        &["CANARY-MIDPRIV-TITLE", "6666661", "canary-gone-id"],
+    ),
+    row(
+        &["history", "flip", "--format", "text"],
+        &["canary-flip-oldname"],
+    ),
     row(&["whatif", "--win", PUBLIC, "--format", "md"], WHATIF_MD),
     row(
         &["whatif", "--win", PUBLIC, "--format", "json"],
@@ -552,8 +612,6 @@ fn doubtful(title: &str, private: &str, amount: &str, stage: &str, close: &str) 
 /// | canary-privfx-id   | CHF, no rate: in no total, listed as excluded      |
 fn stable_records() -> Vec<(&'static str, String)> {
     vec![
-        ("dealbook.yaml", CONFIG.to_string()),
-        ("templates/dump.md", DUMP.to_string()),
         (
             "deals/canary-privdeal-id.md",
             record(
@@ -692,17 +750,18 @@ fn stable_records() -> Vec<(&'static str, String)> {
             ),
         ),
         (
-            // Links to the private account and contact, by name and by id.
+            // Links to the private account and contact, by name (with an alias) and by id.
             "deals/linked.md",
             record(
                 &[
                     "title: Linked public deal",
-                    "account: \"[[Canary Privaccount Name]]\"",
+                    "account: \"[[Canary Privaccount Name|CANARY-LINK-ALIAS]]\"",
                     "amount: 50000",
                     "stage: negotiation",
                     "close_date: 2026-12-15",
                     "next_step_date: 2026-11-27",
-                    "decision_maker: \"[[Canary Privcontact Name]]\"",
+                    // Unquoted, YAML reads a nested list: still the wikilink.
+                    "decision_maker: [[Canary Privcontact Name]]",
                     "dm_engaged: true",
                     "champion: canary-privcontact-id",
                 ],
@@ -909,6 +968,16 @@ struct Book {
 }
 
 impl Book {
+    /// A vault not in git, with `config` and the [`DUMP`] template the rows render.
+    fn new(config: &str) -> Book {
+        Book {
+            vault: TestVault::new()
+                .config(config)
+                .file("templates/dump.md", DUMP),
+            home: tempfile::tempdir().expect("a temp folder"),
+        }
+    }
+
     fn write(&self, path: &str, text: &str) {
         let full = self.vault.join(path);
         std::fs::create_dir_all(full.parent().expect("a parent")).expect("mkdir");
@@ -1022,10 +1091,7 @@ impl Book {
 /// As of 2026-11-23 with no review tag, "since the last review" is 2026-11-16: `flip` was
 /// private then and is public now.
 fn book() -> Book {
-    let book = Book {
-        vault: TestVault::new(),
-        home: tempfile::tempdir().expect("a temp folder"),
-    };
+    let book = Book::new(CONFIG);
     book.git(&["init", "-q", "."]);
     for (path, text) in stable_records() {
         book.write(path, &text);
@@ -1086,7 +1152,7 @@ fn run_row(book: &Book, row: &Row, audience: &str, n: usize) -> Seen {
     let stdout = common::stdout(&assert);
     let written = book.read(&out);
     if row.args.contains(&OUT) {
-        assert!(!written.is_empty(), "{label} wrote nothing to its -o file");
+        assert!(out.is_file(), "{label} wrote no -o file");
         assert!(stdout.is_empty(), "{label} wrote to a file and to stdout");
     }
     Seen {
@@ -1097,10 +1163,19 @@ fn run_row(book: &Book, row: &Row, audience: &str, n: usize) -> Seen {
 
 /// Each row's label with the canaries its output held, for rows that held any.
 fn leaks(seen: &[Seen]) -> Vec<(String, Vec<&'static str>)> {
+    leaks_of(seen, CANARIES)
+}
+
+fn leaks_of(seen: &[Seen], canaries: &[&'static str]) -> Vec<(String, Vec<&'static str>)> {
     seen.iter()
-        .map(|s| (s.label.clone(), canaries_in(&s.text)))
+        .map(|s| (s.label.clone(), found_in(&s.text, canaries)))
         .filter(|(_, found)| !found.is_empty())
         .collect()
+}
+
+/// What of `canaries` every row shows the manager, on any vault that has the rows' deals.
+fn manager_leaks(book: &Book, canaries: &[&'static str]) -> Vec<(String, Vec<&'static str>)> {
+    leaks_of(&run_all(book, "manager"), canaries)
 }
 
 fn run_all(book: &Book, audience: &str) -> Vec<Seen> {
@@ -1321,11 +1396,19 @@ fn the_rep_totals_count_every_deal() {
 #[test]
 fn the_waterfall_ends_where_the_scoreboard_is() {
     let book = book();
-    for (audience, numbers) in [("manager", &MANAGERS), ("me", &REPS)] {
-        let prep = book.json(&["prep", "--format", "json", "--audience", audience]);
+    // Since the default (a week ago: 2026-11-16) and since before the private commit.
+    let cases = [
+        ("manager", &MANAGERS, "2026-11-16"),
+        ("me", &REPS, "2026-11-16"),
+        ("manager", &MANAGERS, "2026-10-15"),
+        ("me", &REPS, "2026-10-15"),
+    ];
+    for (audience, numbers, since) in cases {
+        let args = ["prep", "--format", "json", "--since", since];
+        let prep = book.json(&[&args[..], &["--audience", audience]].concat());
         let w = &prep["history"]["waterfall"];
         let scoreboard = numbers.commit + numbers.best_case + numbers.pipeline;
-        assert_near(&format!("{audience} waterfall end"), &w["end"], scoreboard);
+        assert_near(&format!("{audience} {since} end"), &w["end"], scoreboard);
         let term = |name: &str| number(&w[name]["total"]);
         let walked = number(&w["start"]) + term("new") + term("pulled_in") + term("amount_up")
             - term("amount_down")
@@ -1334,7 +1417,7 @@ fn the_waterfall_ends_where_the_scoreboard_is() {
             - term("lost");
         assert!(
             (walked - scoreboard).abs() < 0.005,
-            "{audience}: the terms walk to {walked}, not {scoreboard}: {w:#}"
+            "{audience} since {since}: the terms walk to {walked}, not {scoreboard}: {w:#}"
         );
     }
     // For the manager, `flip` did not exist at the last review: it is new, at its public
@@ -1356,6 +1439,64 @@ fn the_waterfall_ends_where_the_scoreboard_is() {
         &down[0]["amount"],
         3_333_331.0 - 12_000.0,
     );
+}
+
+/// The other numbers and lists the reports work out, each from the manager's copy only: the
+/// stage table, pipeline added, last activity (a private log entry is newer), the asks and
+/// who does what by when.
+#[test]
+fn what_the_reports_work_out_uses_no_private_part() {
+    let book = book();
+    let theirs = book.json(&["prep", "--format", "json", "--audience", "manager"]);
+    let mine = book.json(&["prep", "--format", "json", "--audience", "me"]);
+    let stage = |report: &Value, id: &str| -> Value {
+        let stages = report["by_stage"].as_array().expect("by_stage");
+        stages
+            .iter()
+            .find(|s| s["stage"] == id)
+            .expect("a stage")
+            .clone()
+    };
+    // linked; for the rep also canary-privdeal-id, doubt-one and nowpriv.
+    let negotiation = stage(&theirs, "negotiation");
+    assert_eq!(negotiation["count"], 1);
+    assert_near("manager negotiation", &negotiation["amount"], 50_000.0);
+    let negotiation = stage(&mine, "negotiation");
+    assert_eq!(negotiation["count"], 4);
+    assert_near("rep negotiation", &negotiation["amount"], 9_027_773.0);
+    // Only canary-privdeal-id was created since the last review.
+    assert_eq!(theirs["added"]["totals"]["count"], 0);
+    assert_near("manager added", &theirs["added"]["totals"]["amount"], 0.0);
+    assert_near("rep added", &mine["added"]["totals"]["amount"], 7_777_771.0);
+    for (id, public, private) in [
+        ("sectioned", "2026-11-21", "2026-11-22"),
+        ("heading-h1", "2026-11-17", "2026-11-22"),
+    ] {
+        assert_eq!(deal_in(&theirs, id)["last_activity"], public, "{id}");
+        assert_eq!(deal_in(&mine, id)["last_activity"], private, "{id}");
+    }
+    let asks = |report: &Value| -> Vec<String> {
+        let asks = report["asks"].as_array().expect("asks");
+        asks.iter()
+            .map(|a| a["deal"]["id"].as_str().expect("an id").to_string())
+            .collect()
+    };
+    assert_eq!(asks(&theirs), ["sectioned"]);
+    assert_eq!(
+        asks(&mine),
+        ["canary-privdeal-id", "sectioned", "heading-colon"]
+    );
+    let scheduled = |report: &Value| {
+        let reviews = report["reviews"].as_array().expect("reviews");
+        let review = reviews.iter().find(|r| r["deal"]["id"] == "sectioned");
+        review.expect("a review")["who_what_when"]
+            .as_array()
+            .expect("who_what_when")
+            .len()
+    };
+    // The public task and ask; for the rep also the nested task and the section's two.
+    assert_eq!(scheduled(&theirs), 2);
+    assert_eq!(scheduled(&mine), 5);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1660,4 +1801,220 @@ fn watch_keeps_the_managers_outputs_free_of_private_things() {
     );
     let mine = book.read(&book.vault.join("reports/mine.md"));
     assert!(mine.contains("CANARY-WATCH-ASK"), "{mine}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Other vaults
+
+/// `private_fields` may name a field by the vault's own name for it: with `close_date` mapped
+/// to `expected_close_date` and the latter private, the manager knows no deal's close date
+/// (the field is one field under either name, so a deal writing `close_date` loses it too),
+/// and so counts none of them in the period.
+#[test]
+fn a_private_field_named_as_the_vault_names_it_is_hidden() {
+    let book = Book::new(
+        "quota: { 2026-Q4: 100000 }\n\
+         fields: { close_date: expected_close_date }\n\
+         private_fields: [expected_close_date]\n",
+    );
+    book.write(
+        &format!("deals/{PUBLIC}.md"),
+        &record(
+            &[
+                "title: Mapped deal",
+                "amount: 40000",
+                "stage: negotiation",
+                "expected_close_date: 2026-12-29",
+            ],
+            "## Log\n- 2026-11-20: A call.\n",
+        ),
+    );
+    book.write(
+        &format!("deals/{CHANGED}.md"),
+        &record(
+            &[
+                "title: Direct deal",
+                "amount: 10000",
+                "stage: demo",
+                "close_date: 2026-12-28",
+            ],
+            "## Log\n- 2026-11-20: A call.\n",
+        ),
+    );
+    let found = manager_leaks(&book, &["2026-12-29", "2026-12-28", "expected_close_date"]);
+    assert!(found.is_empty(), "the manager sees close dates: {found:#?}");
+    let theirs = book.json(&["pipeline", "--format", "json", "--audience", "manager"]);
+    let mine = book.json(&["pipeline", "--format", "json", "--audience", "me"]);
+    for (key, manager, me) in [
+        ("commit", 0.0, 40_000.0),
+        ("pipeline", 0.0, 10_000.0),
+        ("gap_to_quota", 100_000.0, 100_000.0),
+    ] {
+        assert_near(&format!("manager {key}"), &theirs[key], manager);
+        assert_near(&format!("rep {key}"), &mine[key], me);
+    }
+    assert_eq!(theirs["open"]["count"], 2);
+    assert_eq!(deal_in(&theirs, PUBLIC)["close_date"], Value::Null);
+    assert_eq!(deal_in(&mine, PUBLIC)["close_date"], "2026-12-29");
+    assert_eq!(deal_in(&mine, CHANGED)["close_date"], "2026-12-28");
+}
+
+/// A private file's problems are the rep's to fix: printed on stderr, they would name the
+/// private deal (its path) and quote its content to whoever reads the manager's report run.
+/// `Index::build(.., Audience::Manager)` leaves them out of the manager's index; the report
+/// commands print the rep's index's errors whatever the audience (`load_reporting` in
+/// src/cli/report.rs).
+#[test]
+#[ignore = "leak: pipeline, prep and render --audience manager print a private deal's errors (its path and the bad value) on stderr"]
+fn a_private_files_problems_are_not_printed_for_the_manager() {
+    let found = manager_leaks(&private_problems(), PROBLEM_CANARIES);
+    assert!(found.is_empty(), "leaked to the manager: {found:#?}");
+}
+
+/// What [`private_problems`] plants: the private deals' file names and a bad value.
+const PROBLEM_CANARIES: &[&str] = &[
+    "canary-errdeal-id",
+    "CANARY-ERR-VALUE",
+    "canary-broken-id",
+    "CANARY-BROKEN-TITLE",
+];
+
+/// A vault with a private deal that has a wrong-typed value, and one whose YAML is broken
+/// (so it is not known to be private, and not read at all).
+fn private_problems() -> Book {
+    let book = Book::new("");
+    book.write(
+        &format!("deals/{PUBLIC}.md"),
+        &record(
+            &[
+                "title: Public deal",
+                "amount: 1000",
+                "stage: demo",
+                "close_date: 2026-12-01",
+            ],
+            "",
+        ),
+    );
+    book.write(
+        &format!("deals/{CHANGED}.md"),
+        &record(&["title: Another public deal", "stage: demo"], ""),
+    );
+    book.write(
+        "deals/canary-errdeal-id.md",
+        &record(
+            &[
+                "title: Private deal with a bad value",
+                "amount: 2000",
+                "stage: demo",
+                "close_date: 2026-12-01",
+                "probability: CANARY-ERR-VALUE",
+                "private: true",
+            ],
+            "",
+        ),
+    );
+    book.write(
+        "deals/canary-broken-id.md",
+        &record(
+            &[
+                "title: \"CANARY-BROKEN-TITLE",
+                "stage: demo",
+                "private: true",
+            ],
+            "",
+        ),
+    );
+    book
+}
+
+/// The rep still sees both problems, where they look for them.
+#[test]
+fn a_private_files_problems_are_the_reps_to_see() {
+    let book = private_problems();
+    let check = book.run(&["check"]);
+    let text = common::stdout(&check) + &common::stderr(&check);
+    assert_eq!(found_in(&text, PROBLEM_CANARIES).len(), 3, "{text}");
+    let prep = book.run(&["prep"]).success();
+    assert!(common::stderr(&prep).contains("CANARY-ERR-VALUE"));
+}
+
+/// Asking about a private deal by id is, for the manager, asking about no deal at all: the
+/// answer must not tell the two apart. `whatif` does not; `history ID` looks the id up among
+/// the rep's records (`Vault::find`), so a private deal's id or title gives an empty history
+/// (exit 0) where an unknown one gives an error (exit 2).
+#[test]
+fn whatif_on_a_private_deal_is_whatif_on_no_deal() {
+    let book = book();
+    let answer = |id: &str| {
+        let run = book.run(&["whatif", "--win", id, "--audience", "manager"]);
+        let code = run.get_output().status.code();
+        (code, common::stderr(&run).replace(id, "ID"))
+    };
+    let (code, message) = answer("canary-privdeal-id");
+    assert_eq!(code, Some(2));
+    assert_eq!((code, message), answer("no-such-deal"));
+}
+
+#[test]
+#[ignore = "leak: history ID --audience manager tells a private deal's id or title (empty, exit 0) from an unknown one (error, exit 2)"]
+fn history_of_a_private_deal_is_history_of_no_deal() {
+    let book = book();
+    let answer = |id: &str| {
+        let run = book.run(&["history", id, "--audience", "manager"]);
+        let code = run.get_output().status.code();
+        (
+            code,
+            common::stdout(&run).replace(id, "ID"),
+            common::stderr(&run).replace(id, "ID"),
+        )
+    };
+    let unknown = answer("no-such-deal");
+    assert_eq!(unknown.0, Some(2), "{unknown:?}");
+    assert_eq!(answer("canary-privdeal-id"), unknown);
+    assert_eq!(answer("CANARY-PRIVDEAL-TITLE"), unknown);
+}
+
+/// A vault of the two deals the rows name, `linked` with `front` lines added and `body`.
+fn two_deals(config: &str, front: &[&str], body: &str) -> Book {
+    let book = Book::new(config);
+    let mut lines = vec!["title: Public deal", "amount: 1000", "stage: demo"];
+    lines.extend_from_slice(front);
+    book.write(&format!("deals/{PUBLIC}.md"), &record(&lines, body));
+    book.write(
+        &format!("deals/{CHANGED}.md"),
+        &record(&["title: Another public deal", "stage: demo"], ""),
+    );
+    book
+}
+
+/// `## PRIVATE:` hides its section; so should `## Private :`, as French typography and some
+/// keyboards write a colon (`is_heading` in src/parse/body.rs trims spaces, then colons, but
+/// not the space before the colon).
+#[test]
+#[ignore = "leak: a `## Private :` heading (a space before the colon) does not hide its section"]
+fn a_private_heading_with_a_spaced_colon_hides_its_section() {
+    let body =
+        "Public.\n\n## Private :\nCANARY-SPACED-COLON\n- [ ] CANARY-SPACED-TASK due:2026-11-25\n";
+    let book = two_deals("", &[], body);
+    let found = manager_leaks(&book, &["CANARY-SPACED-COLON", "CANARY-SPACED-TASK"]);
+    assert!(found.is_empty(), "leaked to the manager: {found:#?}");
+}
+
+/// Privacy fails closed for the `private` key, whatever its case (`Private: true` hides the
+/// record); a private field written in another case than `private_fields` lists it is shown
+/// to the manager (`Config::is_private_field` compares names exactly). `Next_Step` at least
+/// gets an unknown_key warning from `check`; the rep's own `Personal_Notes` gets nothing.
+#[test]
+#[ignore = "leak: a private field written in another case (Personal_Notes, Next_Step) is shown to the manager"]
+fn a_private_field_in_another_case_is_hidden() {
+    let book = two_deals(
+        "private_fields: [personal_notes, next_step]\n",
+        &[
+            "Personal_Notes: CANARY-CASE-OWN",
+            "Next_Step: CANARY-CASE-NATIVE",
+        ],
+        "",
+    );
+    let found = manager_leaks(&book, &["CANARY-CASE-OWN", "CANARY-CASE-NATIVE"]);
+    assert!(found.is_empty(), "leaked to the manager: {found:#?}");
 }
