@@ -46,9 +46,9 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
                 vault.index.deals.len() + vault.index.contacts.len() + vault.index.accounts.len();
             text.push_str(&format!(
                 "{} checked: {} and {}\n",
-                plural(records, "record"),
-                plural(errors, "error"),
-                plural(warnings, "warning")
+                super::output::plural(records, "record"),
+                super::output::plural(errors, "error"),
+                super::output::plural(warnings, "warning")
             ));
             text
         }
@@ -60,12 +60,4 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

@@ -68,7 +68,9 @@ fn edit_record(
     wanted: &str,
     mut edit: impl FnMut(&str) -> anyhow::Result<String>,
 ) -> anyhow::Result<()> {
-    let relative = vault.find(wanted).map_err(super::UsageError)?;
+    let relative = vault
+        .find(wanted)
+        .map_err(|e| super::UsageError(e.to_string()))?;
     let real = place::resolve(&vault.root, &relative, false)
         .with_context(|| format!("cannot edit {}", relative.display()))?;
     let kind = vault.config.folder_kind(&relative);
@@ -181,7 +183,9 @@ pub fn run_log(args: LogArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
 
 pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let relative = vault.find(&args.id).map_err(super::UsageError)?;
+    let relative = vault
+        .find(&args.id)
+        .map_err(|e| super::UsageError(e.to_string()))?;
     let kind = vault.config.folder_kind(&relative);
     edit_record(&vault, &args.id, |text| {
         let parsed = parse::parse_file(&relative, text.as_bytes(), kind, &vault.config);

@@ -60,14 +60,17 @@ pub struct Args {
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load_detail(dealbook::parse::Detail::Reports)?;
     let audience = args.audience.audience();
-    let history = read(&vault, env.today()).map(|h| h.for_audience(audience).into_owned());
+    let history = read(&vault, env.today());
+    let history = history.as_ref().map(|h| h.for_audience(audience));
     // A deal deleted from the vault still has a history under its id.
     let only = match &args.id {
         Some(wanted) if history.as_ref().is_ok_and(|h| h.deal(wanted).is_some()) => {
             Some(wanted.clone())
         }
         Some(wanted) => {
-            let path = vault.find(wanted).map_err(super::UsageError)?;
+            let path = vault
+                .find_for(wanted, audience)
+                .map_err(|e| super::UsageError(e.to_string()))?;
             Some(dealbook::parse::record_id(&path))
         }
         None => None,

@@ -8,7 +8,7 @@ use chrono::Duration;
 
 use dealbook::history::{History, Unavailable};
 use dealbook::metrics::report::ReportOptions;
-use dealbook::model::Period;
+use dealbook::model::{Audience, Period};
 use dealbook::parse::Detail;
 use dealbook::render::{self, Sections};
 use dealbook::Vault;
@@ -131,10 +131,10 @@ fn load_context(
     env: &super::Env,
     sections: Sections,
 ) -> anyhow::Result<(Vault, render::Context)> {
-    let vault = load_reporting(env)?;
+    let audience = scope.audience.audience();
+    let vault = load_reporting(env, audience)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
-    let audience = scope.audience.audience();
     let context = render::context(
         vault.index_for(audience),
         &vault.config,
@@ -148,7 +148,7 @@ fn load_context(
 
 /// Renders every output configured in `dealbook.yaml`, writing only what changed.
 pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
-    let vault = load_reporting(env)?;
+    let vault = load_reporting(env, Audience::Me)?;
     if vault.config.outputs.is_empty() {
         return Err(super::UsageError(
             "dealbook.yaml has no `outputs:` to build; add e.g. `outputs: [{ template: pipeline.md, to: reports/pipeline.md }]`".into(),
@@ -190,22 +190,34 @@ fn last_review(
         .unwrap_or(today - Duration::days(7))
 }
 
-/// Loads the vault and reports its errors on stderr; the report renders from the rest.
-fn load_reporting(env: &super::Env) -> anyhow::Result<Vault> {
+/// Loads the vault and reports on stderr the errors `audience` may see; the report renders
+/// from the rest. For the manager's copy, a private record's problem is only counted, so a
+/// shared screen shows nothing of it.
+fn load_reporting(env: &super::Env, audience: Audience) -> anyhow::Result<Vault> {
     let vault = env.load_detail(Detail::Reports)?;
-    let errors: Vec<_> = vault
-        .index
+    let errors =
+        |index: &dealbook::Index| index.diagnostics.iter().filter(|d| d.is_error()).count();
+    let shown: Vec<_> = vault
+        .index_for(audience)
         .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .collect();
-    for diagnostic in &errors {
+    for diagnostic in &shown {
         super::output::note(&super::located(&vault.root, diagnostic));
     }
-    if !errors.is_empty() {
+    let unshown = errors(&vault.index) - shown.len();
+    if !shown.is_empty() {
         super::output::note(&format!(
-            "{} problem(s) above; those files are left out of the report (run `dealbook check`)",
-            errors.len()
+            "{} above; run `dealbook check` for every problem",
+            super::output::plural(shown.len(), "problem")
+        ));
+    }
+    if unshown > 0 {
+        super::output::note(&format!(
+            "{} in files the manager's copy leaves out; run `dealbook check` to see {}",
+            super::output::plural(unshown, "problem"),
+            if unshown == 1 { "it" } else { "them" }
         ));
     }
     Ok(vault)

@@ -61,9 +61,19 @@ fn text<T: ToString>(value: &Option<T>) -> Option<String> {
 pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
     let mut found = Vec::new();
     let mut previous: Option<&DealState> = None;
+    // After a version hidden from this history's reader, the next one it sees is where the
+    // story picks up again: no event says the deal went or came back, and what changed while
+    // it was hidden is not told.
+    let mut resuming = false;
     for snapshot in &history.snapshots {
         if snapshot.hidden {
+            resuming = previous.is_some() || resuming;
             previous = None;
+            continue;
+        }
+        if resuming && previous.is_none() && snapshot.state.is_some() {
+            resuming = false;
+            previous = snapshot.state.as_ref();
             continue;
         }
         let title = snapshot

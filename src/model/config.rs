@@ -252,12 +252,16 @@ impl Config {
     }
 
     /// Whether the manager must not see field `name` (dealbook's name or the vault's own):
-    /// `private_fields` may list either, and the `fields:` mapping joins the two.
+    /// `private_fields` may list either, and the `fields:` mapping joins the two. Privacy fails
+    /// closed, so the case a field is written in does not matter (`Personal_Notes`).
     pub fn is_private_field(&self, name: &str) -> bool {
+        let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
         self.private_fields.iter().any(|listed| {
-            listed == name
-                || self.fields.get(name) == Some(listed)
-                || self.fields.get(listed).is_some_and(|theirs| theirs == name)
+            same(listed, name)
+                || self.fields.iter().any(|(ours, theirs)| {
+                    (same(ours, name) && same(theirs, listed))
+                        || (same(ours, listed) && same(theirs, name))
+                })
         })
     }
 

@@ -119,6 +119,7 @@ pub fn is_heading(title: &str, name: &str) -> bool {
     title
         .trim()
         .trim_end_matches(':')
+        .trim_end()
         .eq_ignore_ascii_case(name)
 }
 

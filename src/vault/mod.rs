@@ -251,11 +251,55 @@ impl Vault {
     }
 }
 
+/// Why a name given on the command line finds no one record.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FindError {
+    #[error("no record has the id, path or title \"{0}\"")]
+    NotFound(String),
+    #[error("\"{wanted}\" matches {} records; give one of these paths instead: {}", paths.len(), paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    Ambiguous { wanted: String, paths: Vec<PathBuf> },
+}
+
 impl Vault {
     /// Finds a record's file from what a rep types: a path, an id, or an unambiguous title or
     /// name. Files whose record has errors can still be found by path or id, so they can be
     /// fixed with `set`.
-    pub fn find(&self, wanted: &str) -> Result<PathBuf, String> {
+    pub fn find(&self, wanted: &str) -> Result<PathBuf, FindError> {
+        self.find_for(wanted, Audience::Me)
+    }
+
+    /// `find` among the records `audience` may see: for the manager, a private record is not
+    /// there at all (not found, and never named as a candidate).
+    pub fn find_for(&self, wanted: &str, audience: Audience) -> Result<PathBuf, FindError> {
+        let index = self.index_for(audience);
+        let records = || {
+            index
+                .deals
+                .iter()
+                .map(|d| (&d.record.path, d.title.as_str()))
+                .chain(
+                    index
+                        .contacts
+                        .iter()
+                        .map(|c| (&c.record.path, c.name.as_str())),
+                )
+                .chain(
+                    index
+                        .accounts
+                        .iter()
+                        .map(|a| (&a.record.path, a.name.as_str())),
+                )
+        };
+        // The rep may name a file whose record has errors; the manager only what they see.
+        let findable: Vec<&PathBuf> = match audience {
+            Audience::Me => self
+                .files
+                .iter()
+                .filter(|(_, parsed)| parsed.record.is_some() || !parsed.diagnostics.is_empty())
+                .map(|(path, _)| path)
+                .collect(),
+            Audience::Manager => records().map(|(path, _)| path).collect(),
+        };
         let as_path = Path::new(wanted);
         let relative: PathBuf = as_path
             .strip_prefix(&self.root)
@@ -263,38 +307,18 @@ impl Vault {
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .collect();
-        if self.files.contains_key(&relative) {
+        if findable.contains(&&relative) {
             return Ok(relative);
         }
-        let by_id: Vec<&PathBuf> = self
-            .files
+        let by_id: Vec<&PathBuf> = findable
             .iter()
-            .filter(|(path, parsed)| {
-                (parsed.record.is_some() || !parsed.diagnostics.is_empty())
-                    && parse::record_id(path) == wanted
-            })
-            .map(|(path, _)| path)
+            .copied()
+            .filter(|path| parse::record_id(path) == wanted)
             .collect();
         let titled = || {
             let wanted = wanted.trim().to_lowercase();
-            let names = self
-                .index
-                .deals
-                .iter()
-                .map(|d| (&d.record.path, d.title.to_lowercase()))
-                .chain(
-                    self.index
-                        .contacts
-                        .iter()
-                        .map(|c| (&c.record.path, c.name.to_lowercase())),
-                )
-                .chain(
-                    self.index
-                        .accounts
-                        .iter()
-                        .map(|a| (&a.record.path, a.name.to_lowercase())),
-                );
-            let (exact, partial): (Vec<_>, Vec<_>) = names
+            let (exact, partial): (Vec<_>, Vec<_>) = records()
+                .map(|(path, name)| (path, name.to_lowercase()))
                 .filter(|(_, name)| name.contains(&wanted))
                 .partition(|(_, name)| *name == wanted);
             if exact.is_empty() { partial } else { exact }
@@ -305,15 +329,11 @@ impl Vault {
         let found = if by_id.is_empty() { titled() } else { by_id };
         match found.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(format!("no record has the id, path or title \"{wanted}\"")),
-            many => Err(format!(
-                "\"{wanted}\" matches {} records; give one of these paths instead: {}",
-                many.len(),
-                many.iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            [] => Err(FindError::NotFound(wanted.to_string())),
+            many => Err(FindError::Ambiguous {
+                wanted: wanted.to_string(),
+                paths: many.iter().map(|p| (*p).clone()).collect(),
+            }),
         }
     }
 }

@@ -1582,7 +1582,6 @@ fn the_managers_history_has_no_event_of_a_private_version() {
 /// along (`History` documents a hidden version as one where "no event says it went or came
 /// back"), not created a second time on the day it came back.
 #[test]
-#[ignore = "leak: the manager's history shows a second `created` event for a deal on the day it stopped being private"]
 fn a_deal_private_for_a_while_is_created_once() {
     let book = book();
     let midpriv: Vec<_> = events(&book, "manager")
@@ -1838,7 +1837,6 @@ fn a_private_field_named_as_the_vault_names_it_is_hidden() {
 /// commands print the rep's index's errors whatever the audience (`load_reporting` in
 /// src/cli/report.rs).
 #[test]
-#[ignore = "leak: pipeline, prep and render --audience manager print a private deal's errors (its path and the bad value) on stderr"]
 fn a_private_files_problems_are_not_printed_for_the_manager() {
     let found = manager_leaks(&private_problems(), PROBLEM_CANARIES);
     assert!(found.is_empty(), "leaked to the manager: {found:#?}");
@@ -1929,7 +1927,6 @@ fn whatif_on_a_private_deal_is_whatif_on_no_deal() {
 }
 
 #[test]
-#[ignore = "leak: history ID --audience manager tells a private deal's id or title (empty, exit 0) from an unknown one (error, exit 2)"]
 fn history_of_a_private_deal_is_history_of_no_deal() {
     let book = book();
     let answer = |id: &str| {
@@ -1964,7 +1961,6 @@ fn two_deals(config: &str, front: &[&str], body: &str) -> Book {
 /// keyboards write a colon (`is_heading` in src/parse/body.rs trims spaces, then colons, but
 /// not the space before the colon).
 #[test]
-#[ignore = "leak: a `## Private :` heading (a space before the colon) does not hide its section"]
 fn a_private_heading_with_a_spaced_colon_hides_its_section() {
     let body =
         "Public.\n\n## Private :\nCANARY-SPACED-COLON\n- [ ] CANARY-SPACED-TASK due:2026-11-25\n";
@@ -1978,7 +1974,6 @@ fn a_private_heading_with_a_spaced_colon_hides_its_section() {
 /// to the manager (`Config::is_private_field` compares names exactly). `Next_Step` at least
 /// gets an unknown_key warning from `check`; the rep's own `Personal_Notes` gets nothing.
 #[test]
-#[ignore = "leak: a private field written in another case (Personal_Notes, Next_Step) is shown to the manager"]
 fn a_private_field_in_another_case_is_hidden() {
     let book = two_deals(
         "private_fields: [personal_notes, next_step]\n",
