@@ -137,14 +137,86 @@ fn error(e: &yaml_serde::Error, first_line: usize, text: &str) -> YamlError {
             };
         }
     }
+    // libyaml says where a control character is as a byte offset; point at it.
+    if raw.starts_with("control characters are not allowed") {
+        if let Some((at, c)) = text
+            .char_indices()
+            .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        {
+            let before = &text[..at];
+            let line = before.matches('\n').count();
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+                .chars()
+                .count()
+                + 1;
+            return YamlError {
+                pos: Pos::new(first_line + line, column),
+                message: format!(
+                    "invalid YAML: a control character (U+{:04X}) is not allowed here; delete it",
+                    u32::from(c)
+                ),
+            };
+        }
+    }
     let message = raw
         .find(" at line ")
         .map_or(raw.as_str(), |i| &raw[..i])
         .to_string();
     YamlError {
         pos,
-        message: explain(&message),
+        message: explain(&in_plain_words(&message)),
     }
+}
+
+/// serde's words for a value of the wrong type, in the rep's: `invalid type: string "abc",
+/// expected i64` → `must be a whole number, not the text "abc"`. No Rust type name reaches
+/// a message.
+fn in_plain_words(message: &str) -> String {
+    let Some((at, prefix)) = ["invalid type: ", "invalid value: "]
+        .iter()
+        .find_map(|p| message.find(p).map(|at| (at, *p)))
+    else {
+        return message.to_string();
+    };
+    let rest = &message[at + prefix.len()..];
+    let Some((found, expected)) = rest.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let key = message[..at].trim_end_matches([':', ' ']);
+    let field = key.rsplit(['.', '[']).next().unwrap_or(key);
+    let expected = match (field, expected) {
+        ("stale_after_days", _) => "a whole number of days from 0 to 3650",
+        ("fiscal_year_start", _) => "a month from 1 to 12",
+        ("output_mb", _) => "a whole number of megabytes",
+        (_, "i8" | "i16" | "i32" | "i64" | "i128" | "isize") => "a whole number",
+        (_, "u8" | "u16" | "u32" | "u64" | "u128" | "usize") => "a whole number, 0 or more",
+        (_, "f32" | "f64") => "a number",
+        (_, "a boolean") => "true or false",
+        (_, "a sequence") => "a list, like [a, b]",
+        (_, "a map") => "`key: value` entries",
+        (_, "a string" | "a borrowed string") => "text",
+        (_, other) => other,
+    };
+    let found = match found.split_once(' ') {
+        Some(("string", text)) => format!("the text {text}"),
+        Some(("integer" | "floating", value)) => {
+            let value = value.trim_start_matches("point ").trim_matches('`');
+            format!("the number {value}")
+        }
+        Some(("boolean", value)) => value.trim_matches('`').to_string(),
+        _ => match found {
+            "sequence" => "a list".to_string(),
+            "map" => "`key: value` entries".to_string(),
+            "unit value" | "null" => "empty".to_string(),
+            other => other.to_string(),
+        },
+    };
+    let key = if key.is_empty() {
+        String::new()
+    } else {
+        format!("{key}: ")
+    };
+    format!("{key}must be {expected}, not {found}")
 }
 
 /// `… while scanning a quoted scalar at line 3 column 12` → (3, 12).
@@ -454,6 +526,29 @@ mod tests {
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn type_errors_are_in_plain_words_and_a_control_character_is_pointed_at() {
+        #[derive(Debug, Default, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Settings {
+            stale_after_days: i64,
+            ratio: f64,
+            names: Vec<String>,
+        }
+        for (yaml, said) in [
+            ("stale_after_days: abc\n", "stale_after_days: must be a whole number of days from 0 to 3650, not the text \"abc\""),
+            ("ratio: [1]\n", "ratio: must be a number, not a list"),
+            ("names: x\n", "names: must be a list, like [a, b], not the text \"x\""),
+        ] {
+            let err = parse_document::<Settings>(yaml).unwrap_err();
+            assert!(err.message.contains(said), "{}", err.message);
+            assert!(!err.message.contains("i64") && !err.message.contains("f64"), "{}", err.message);
+        }
+        let err = parse_mapping("title: ok\nnext: a\u{0}b\n", 2).unwrap_err();
+        assert_eq!((err.pos.line, err.pos.column), (3, 8));
+        assert!(err.message.contains("U+0000"), "{}", err.message);
     }
 
     #[test]
