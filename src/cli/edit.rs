@@ -128,7 +128,8 @@ fn vault_key<'a>(config: &'a Config, key: &'a str) -> &'a str {
 /// Applies `key=value` assignments to `text`, checking every value first.
 fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::Result<String> {
     for assignment in assignments {
-        let (key, value) = values::split_assignment(assignment).map_err(super::UsageError)?;
+        let (key, value) =
+            values::split_assignment(assignment).map_err(|e| super::UsageError(e.to_string()))?;
         let key = vault_key(config, key);
         let path: Vec<&str> = key.split('.').collect();
         let quoting = edit::written_value(&text, &path)

@@ -106,7 +106,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         &options,
         &scenario,
     )
-    .map_err(super::UsageError)?;
+    .map_err(|e| super::UsageError(e.to_string()))?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
         Format::Md => markdown(&outcome),

@@ -61,6 +61,17 @@ pub struct Outcome {
     pub scenario: Pipeline,
 }
 
+/// Why a scenario cannot apply.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WhatifError {
+    #[error("there is no deal with the id `{0}`")]
+    NoSuchDeal(String),
+    #[error("probability for `{id}` must be a number from 0 to 100, not {probability}")]
+    Probability { id: String, probability: f64 },
+    #[error("the config has no {0} stage")]
+    NoStage(&'static str),
+}
+
 /// Applies the scenario to a copy of the index and compares the pipeline reports.
 /// Errors name deals that do not exist or values that cannot apply.
 pub fn whatif(
@@ -68,18 +79,19 @@ pub fn whatif(
     config: &Config,
     options: &ReportOptions,
     scenario: &Scenario,
-) -> Result<Outcome, String> {
+) -> Result<Outcome, WhatifError> {
     if let Some(missing) = scenario.ids().find(|id| index.deal(id).is_none()) {
-        return Err(format!("there is no deal with the id `{missing}`"));
+        return Err(WhatifError::NoSuchDeal(missing.clone()));
     }
     if let Some((id, p)) = scenario
         .prob
         .iter()
         .find(|(_, p)| !(0.0..=100.0).contains(*p))
     {
-        return Err(format!(
-            "probability for `{id}` must be between 0 and 100, not {p}"
-        ));
+        return Err(WhatifError::Probability {
+            id: id.clone(),
+            probability: *p,
+        });
     }
     let won = config.stages.iter().find(|s| s.won).map(|s| s.id.clone());
     let lost = config.stages.iter().find(|s| s.lost).map(|s| s.id.clone());
@@ -89,7 +101,7 @@ pub fn whatif(
         let deal = std::sync::Arc::make_mut(deal);
         let id = deal.record.id.clone();
         if scenario.win.contains(&id) {
-            deal.stage = won.clone().ok_or("the config has no won stage")?;
+            deal.stage = won.clone().ok_or(WhatifError::NoStage("won"))?;
             // A win counts in the period: it closes on its date if that falls in it, else today.
             if !deal.close_date.is_some_and(|d| options.period.contains(d)) {
                 deal.close_date = Some(options.as_of);
@@ -97,7 +109,7 @@ pub fn whatif(
             changes.push(format!("win {id}"));
         }
         if scenario.lose.contains(&id) {
-            deal.stage = lost.clone().ok_or("the config has no lost stage")?;
+            deal.stage = lost.clone().ok_or(WhatifError::NoStage("lost"))?;
             changes.push(format!("lose {id}"));
         }
         if let Some(date) = scenario.slip.get(&id) {

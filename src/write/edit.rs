@@ -6,6 +6,23 @@ use chrono::NaiveDate;
 use crate::parse::body::{self, parse_date};
 use crate::parse::front_matter::{self, top_level_key, FrontMatter};
 
+/// Why an edit cannot be made to a file's text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("this file has no front matter")]
+    NoFrontMatter,
+    #[error("the front matter has no closing `---`")]
+    UnclosedFrontMatter,
+    #[error("`{0}` holds a single value, not fields")]
+    NotFields(String),
+    #[error("no field given")]
+    NoField,
+    #[error("there is no line {0}")]
+    NoLine(usize),
+    #[error("line {0} is not an open task")]
+    NotAnOpenTask(usize),
+}
+
 /// A file's lines, each with its own line ending, so untouched lines come back byte for byte.
 struct Lines {
     bom: bool,
@@ -51,11 +68,11 @@ impl Lines {
     }
 
     /// The index of the closing `---` of the front matter, found as the reader finds it.
-    fn front_matter_end(&self) -> Result<usize, String> {
+    fn front_matter_end(&self) -> Result<usize, EditError> {
         match front_matter::split(&self.lines.concat()) {
             FrontMatter::Found(split) => Ok(split.body_line - 2),
-            FrontMatter::None => Err("this file has no front matter".into()),
-            FrontMatter::Unclosed => Err("the front matter has no closing `---`".into()),
+            FrontMatter::None => Err(EditError::NoFrontMatter),
+            FrontMatter::Unclosed => Err(EditError::UnclosedFrontMatter),
         }
     }
 }
@@ -195,7 +212,7 @@ fn child_indent(lines: &Lines, from: usize, to: usize, indent: usize) -> usize {
 /// Sets `path` (`["close_date"]`, or `["address", "city"]` for a nested value) to `yaml`, the
 /// value already written as YAML. Only that entry's lines change; a new key goes at the end of
 /// the front matter (or of its parent mapping).
-pub fn set(text: &str, path: &[&str], yaml: &str) -> Result<String, String> {
+pub fn set(text: &str, path: &[&str], yaml: &str) -> Result<String, EditError> {
     let mut lines = Lines::new(text);
     let fm_end = lines.front_matter_end()?;
     let (mut from, mut to, mut indent) = (1, fm_end, 0);
@@ -210,7 +227,7 @@ pub fn set(text: &str, path: &[&str], yaml: &str) -> Result<String, String> {
                 let content = lines.content(entry.line);
                 let (start, stop) = value_bounds(content, indent);
                 if start < stop {
-                    return Err(format!("`{key}` holds a single value, not fields"));
+                    return Err(EditError::NotFields(key.to_string()));
                 }
                 from = entry.line + 1;
                 to = entry.end;
@@ -233,7 +250,7 @@ pub fn set(text: &str, path: &[&str], yaml: &str) -> Result<String, String> {
             }
         }
     }
-    Err("no field given".into())
+    Err(EditError::NoField)
 }
 
 /// One past the last non-blank line in `from..to`, so new keys go before trailing blank lines.
@@ -321,7 +338,7 @@ fn flow_items(yaml: &str) -> Option<Vec<String>> {
 }
 
 /// Removes `path`'s entry (its key line and any lines of its value). `None` if it is not there.
-pub fn unset(text: &str, path: &[&str]) -> Result<Option<String>, String> {
+pub fn unset(text: &str, path: &[&str]) -> Result<Option<String>, EditError> {
     let mut lines = Lines::new(text);
     let fm_end = lines.front_matter_end()?;
     let Some((entry, _)) = locate(&lines, fm_end, path) else {
@@ -376,7 +393,7 @@ fn log_item(content: &str) -> Option<(char, NaiveDate)> {
 
 /// Adds `- DATE: TEXT` to the `Log` section, keeping its order (newest first or last); creates
 /// the section, before any `Private` heading, when there is none.
-pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, String> {
+pub fn add_log(text: &str, date: NaiveDate, entry: &str) -> Result<String, EditError> {
     let mut lines = Lines::new(text);
     let body_start = lines.front_matter_end()? + 1;
     let headings = headings(&lines, body_start);
@@ -462,15 +479,13 @@ fn append_log_section(
 }
 
 /// Ticks the task on file line `line` (counted from 1): `- [ ]` becomes `- [x]`.
-pub fn tick(text: &str, line: usize) -> Result<String, String> {
+pub fn tick(text: &str, line: usize) -> Result<String, EditError> {
     let mut lines = Lines::new(text);
     let target = lines
         .lines
         .get_mut(line.wrapping_sub(1))
-        .ok_or_else(|| format!("there is no line {line}"))?;
-    let at = target
-        .find("[ ]")
-        .ok_or_else(|| format!("line {line} is not an open task"))?;
+        .ok_or(EditError::NoLine(line))?;
+    let at = target.find("[ ]").ok_or(EditError::NotAnOpenTask(line))?;
     target.replace_range(at..at + 3, "[x]");
     Ok(lines.text())
 }

@@ -4,6 +4,18 @@ use crate::model::schema::{self, FieldType};
 use crate::model::{is_currency_code, normalize, Config, ForecastCategory, MAX_MONEY};
 use crate::parse::{body::parse_date, yaml};
 
+/// Why a `key=value` from the command line cannot be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("`{0}` is not key=value")]
+    NotAnAssignment(String),
+    #[error("`{0}` is not a field name")]
+    NotAFieldName(String),
+    /// The value does not fit the field; the message says why, in plain words.
+    #[error("{0}")]
+    Refused(String),
+}
+
 /// How the old value was quoted, so an edit keeps the rep's style.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Quoting {
@@ -24,13 +36,13 @@ impl Quoting {
 }
 
 /// Splits `key=value`.
-pub fn split_assignment(assignment: &str) -> Result<(&str, &str), String> {
+pub fn split_assignment(assignment: &str) -> Result<(&str, &str), ValueError> {
     let (key, value) = assignment
         .split_once('=')
-        .ok_or_else(|| format!("`{assignment}` is not key=value"))?;
+        .ok_or_else(|| ValueError::NotAnAssignment(assignment.to_string()))?;
     let key = key.trim();
     if key.is_empty() || key.contains([':', '#', ' ']) || key.starts_with(['.', '-']) {
-        return Err(format!("`{key}` is not a field name"));
+        return Err(ValueError::NotAFieldName(key.to_string()));
     }
     Ok((key, value.trim()))
 }
@@ -41,7 +53,11 @@ pub fn to_yaml(
     value: &str,
     config: &Config,
     quoting: Quoting,
-) -> Result<String, String> {
+) -> Result<String, ValueError> {
+    checked(key, value, config, quoting).map_err(ValueError::Refused)
+}
+
+fn checked(key: &str, value: &str, config: &Config, quoting: Quoting) -> Result<String, String> {
     let field = key.rsplit('.').next().unwrap_or(key);
     if value.is_empty() {
         return Ok(String::new());
@@ -196,6 +212,8 @@ mod tests {
     use super::*;
 
     fn yaml(key: &str, value: &str) -> Result<String, String> {
+        let to_yaml =
+            |k: &str, v: &str, c: &Config, q| to_yaml(k, v, c, q).map_err(|e| e.to_string());
         to_yaml(key, value, &Config::default(), Quoting::Plain)
     }
 
