@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use dealbook::metrics::whatif::{whatif, Outcome, Scenario};
-use dealbook::render::filters::format_money;
+use dealbook::metrics::whatif::{whatif, Scenario};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -40,6 +39,7 @@ pub struct Args {
 pub enum Format {
     #[default]
     Md,
+    Html,
     Json,
 }
 
@@ -100,8 +100,9 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .into());
     }
     let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
+    let audience = args.audience.audience();
     let outcome = whatif(
-        vault.index_for(args.audience.audience()),
+        vault.index_for(audience),
         &vault.config,
         &options,
         &scenario,
@@ -109,37 +110,18 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     .map_err(|e| super::UsageError(e.to_string()))?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
-        Format::Md => markdown(&outcome),
+        format => {
+            let template = match format {
+                Format::Html => "whatif.html",
+                _ => "whatif.md",
+            };
+            let context = dealbook::render::WhatifContext {
+                outcome: &outcome,
+                audience,
+            };
+            dealbook::build::templates(&vault).render(template, &context)?
+        }
     };
     super::output::print(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn markdown(outcome: &Outcome) -> String {
-    let show = |value: Option<f64>, name: &str| match value {
-        None => "—".to_string(),
-        Some(v) if name == "coverage" => format!("{v:.2}×"),
-        Some(v) => format_money(v, &outcome.currency),
-    };
-    let mut text = format!(
-        "# What if: {}\n\n{} · as of {}\n\n| | Baseline | Scenario | Change |\n|---|---:|---:|---:|\n",
-        outcome.changes.join("; "),
-        outcome.period,
-        outcome.as_of
-    );
-    for line in &outcome.lines {
-        let change = match line.change.map(|c| c.0) {
-            Some(c) if line.name == "coverage" => format!("{c:+.2}×"),
-            Some(c) if c > 0.0 => format!("+{}", show(Some(c), line.name)),
-            other => show(other, line.name),
-        };
-        text.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
-            line.name.replace('_', " "),
-            show(line.baseline.map(|n| n.0), line.name),
-            show(line.scenario.map(|n| n.0), line.name),
-            change
-        ));
-    }
-    text
 }

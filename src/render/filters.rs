@@ -11,6 +11,7 @@ use crate::metrics::rules::Flag;
 pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("money", money);
     env.add_filter("percent", percent);
+    env.add_filter("fixed", fixed);
     env.add_filter("date", date);
     env.add_filter("days_between", days_between);
     env.add_filter("flag_label", flag_label);
@@ -46,6 +47,20 @@ pub fn format_money(amount: f64, currency: &str) -> String {
         None if currency.is_empty() => format!("{sign}{text}"),
         None => format!("{sign}{text} {currency}"),
     }
+}
+
+/// `{{ 0.5282 | fixed(2) }}` → `0.53`; `{{ -0.1 | fixed(2, true) }}` → `-0.10`, with a sign
+/// always when `signed` (`+0.25`).
+pub fn fixed(value: Value, digits: usize, signed: Option<bool>) -> Result<String, Error> {
+    if value.is_none() || value.is_undefined() {
+        return Ok("—".into());
+    }
+    let n = number(&value)?;
+    Ok(if signed.unwrap_or(false) {
+        format!("{n:+.digits$}")
+    } else {
+        format!("{n:.digits$}")
+    })
 }
 
 /// `{{ 0.425 | percent }}` → `43%`; `{{ 0.425 | percent(1) }}` → `42.5%`.

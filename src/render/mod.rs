@@ -64,6 +64,14 @@ pub struct Context {
     pub history_note: Option<String>,
 }
 
+/// What the `whatif.*` templates see: the scenario's outcome and who it is for.
+#[derive(Debug, Serialize)]
+pub struct WhatifContext<'a> {
+    #[serde(flatten)]
+    pub outcome: &'a crate::metrics::whatif::Outcome,
+    pub audience: Audience,
+}
+
 /// Computes the reports for `audience` from its own index (`Vault::index_for`) and its own
 /// history: nothing the audience may not see is in either.
 pub fn context(

@@ -101,3 +101,28 @@ fn bad_scenarios_are_usage_errors() {
     let file = v.join("bad.yaml");
     v.cmd(&["whatif", file.to_str().unwrap()]).code(2);
 }
+
+#[test]
+fn the_scenario_renders_through_templates_the_vault_can_override() {
+    let v = vault();
+    let md = common::stdout(&v.cmd(&["whatif", "--win", "big"]).code(0));
+    assert!(md.starts_with("# What if: win big\n"), "{md}");
+    assert!(
+        md.contains("| closed won | $0 | $40,000 | +$40,000 |"),
+        "{md}"
+    );
+    let html = common::stdout(
+        &v.cmd(&["whatif", "--win", "big", "--format", "html"])
+            .code(0),
+    );
+    assert!(
+        html.contains("<td class=\"num up\">+$40,000</td>"),
+        "{html}"
+    );
+    let v = v.file(
+        "templates/whatif.md",
+        "{% for line in lines %}{{ line.name }}={{ line.scenario }}\n{% endfor %}",
+    );
+    let own = common::stdout(&v.cmd(&["whatif", "--win", "big"]).code(0));
+    assert!(own.starts_with("closed_won=40000\n"), "{own}");
+}
