@@ -78,11 +78,13 @@ impl Reader<'_> {
     }
 
     /// A number within `range`; `rule` says in words what the field takes.
+    /// A number within `range`. `rule` says in words what the field takes, `within` what
+    /// the range is.
     fn number(
         &mut self,
         key: &str,
         rule: &str,
-        range: std::ops::RangeInclusive<f64>,
+        (range, within): (std::ops::RangeInclusive<f64>, &str),
     ) -> Option<f64> {
         let value = self.get(key)?;
         let number = match &value {
@@ -105,7 +107,7 @@ impl Reader<'_> {
                 self.report(
                     key,
                     Code::OutOfRange,
-                    format!("`{key}` {rule}, but it is {found}; it is left out until it is"),
+                    format!("`{key}` must be {within}, but it is {found}; it is left out until it is fixed"),
                 );
                 None
             }
@@ -319,14 +321,17 @@ pub fn build(
                 amount: read.number(
                     "amount",
                     "must be a plain number, like 48000",
-                    -MAX_MONEY..=MAX_MONEY,
+                    (
+                        -MAX_MONEY..=MAX_MONEY,
+                        "a finite amount of at most 1,000,000,000,000 either way",
+                    ),
                 ),
                 currency: deal_currency(&mut read, config),
                 stage: stage.clone().unwrap_or_default(),
                 probability: read.number(
                     "probability",
                     "must be a number from 0 to 100",
-                    0.0..=100.0,
+                    (0.0..=100.0, "a number from 0 to 100"),
                 ),
                 forecast: deal_forecast(&mut read),
                 close_date: read.date("close_date"),

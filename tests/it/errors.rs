@@ -122,12 +122,46 @@ fn not_utf8() {
     );
 }
 
-#[cfg(unix)]
+/// A file too large to read: a body with more Markdown markup than dealbook reads.
 #[test]
 fn unreadable() {
+    let mut text = CLEAN_DEAL.to_string();
+    text.push_str(&"[[x]] ".repeat(dealbook::parse::MAX_BODY_MARKUP / 4 + 1));
+    insta::assert_snapshot!(
+        "unreadable",
+        check(&vault(&[("deals/huge.md", text.as_bytes())]))
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop() {
     let v = vault(&[("deals/acme.md", CLEAN_DEAL.as_bytes())]);
     std::os::unix::fs::symlink(v.path(), v.join("deals/loop")).expect("symlink");
-    insta::assert_snapshot!("unreadable", check(&v));
+    insta::assert_snapshot!("symlink_loop", check(&v));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_outside() {
+    let v = vault(&[("deals/acme.md", CLEAN_DEAL.as_bytes())]);
+    let outside = tempfile::tempdir().expect("a folder outside the vault");
+    std::fs::write(outside.path().join("x.md"), "---\nstage: demo\n---\n").expect("write");
+    std::os::unix::fs::symlink(outside.path(), v.join("deals/elsewhere")).expect("symlink");
+    let text = check(&v).replace(
+        &outside.path().canonicalize().unwrap().display().to_string(),
+        "OUTSIDE",
+    );
+    insta::assert_snapshot!("symlink_outside", text);
+}
+
+#[test]
+fn out_of_range() {
+    let text = deal_with("amount: 48000", "amount: 1e308");
+    insta::assert_snapshot!(
+        "out_of_range",
+        check(&vault(&[("deals/acme.md", text.as_bytes())]))
+    );
 }
 
 #[test]
