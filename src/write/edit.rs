@@ -628,3 +628,256 @@ mod tests {
         assert!(tick(DEAL, 1).is_err());
     }
 }
+
+/// The editor's promise, as a property: for any valid record and any edit, the file still
+/// parses, the changed field reads back the value written, every other field is unchanged and
+/// every line the edit did not mean to touch is byte for byte where it was.
+#[cfg(test)]
+mod properties {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{AnyRecord, Config, Kind, Value};
+    use crate::parse::parse_file;
+    use crate::write::values::{to_yaml, Quoting};
+
+    const KEYS: [&str; 8] = [
+        "title",
+        "amount",
+        "stage",
+        "close_date",
+        "next_step",
+        "dm_engaged",
+        "competitor",
+        "budget",
+    ];
+
+    /// A value for a key, as a rep types it on the command line.
+    fn typed(key: &str) -> BoxedStrategy<String> {
+        match key {
+            "amount" | "budget" => (0u32..1_000_000).prop_map(|n| n.to_string()).boxed(),
+            "stage" => prop::sample::select(vec!["prospecting", "Demo", "proposal", "Closed Won"])
+                .prop_map(String::from)
+                .boxed(),
+            "close_date" => (2025i32..2028, 1u32..13, 1u32..29)
+                .prop_map(|(y, m, d)| format!("{y}-{m:02}-{d:02}"))
+                .boxed(),
+            "dm_engaged" => prop::sample::select(vec!["true", "no", "Yes"])
+                .prop_map(String::from)
+                .boxed(),
+            _ => prop::sample::select(vec![
+                "Send pricing",
+                "Call: Jane",
+                "# not a comment",
+                "@manager",
+                "no",
+                "12:30",
+                "it's \"quoted\"",
+                "Ünïcode — text",
+                "[x",
+                "a | b",
+            ])
+            .prop_map(String::from)
+            .boxed(),
+        }
+    }
+
+    /// A record written the many ways reps write them: keys in any order, quoted or not,
+    /// comments, blank lines, a block list, a Log section or none, CRLF or LF, a BOM or none.
+    fn record() -> impl Strategy<Value = String> {
+        let field = prop::sample::select(KEYS.to_vec())
+            .prop_flat_map(|key| (Just(key), typed(key), 0usize..3, any::<bool>()));
+        (
+            prop::collection::vec(field, 1..6),
+            any::<bool>(),
+            any::<bool>(),
+            0usize..3,
+            any::<bool>(),
+        )
+            .prop_map(|(fields, crlf, bom, log, tags)| {
+                let mut lines = vec!["---".to_string()];
+                let mut seen = Vec::new();
+                for (key, value, quoting, comment) in fields {
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    seen.push(key);
+                    let quoting = [Quoting::Plain, Quoting::Double, Quoting::Single][quoting];
+                    // A value `set` would refuse (`[x` for a field of the rep's own) is left out.
+                    let Ok(yaml) = to_yaml(key, &value, &Config::default(), quoting) else {
+                        continue;
+                    };
+                    lines.push(format!("{key}: {yaml}"));
+                    if comment {
+                        lines.push("# a comment".into());
+                    }
+                }
+                if !seen.contains(&"stage") {
+                    lines.push("stage: demo".into());
+                }
+                if tags {
+                    lines.extend(["tags:".into(), "  - a".into(), "  - b".into()]);
+                }
+                lines.push("---".into());
+                lines.push("Notes about the deal.".into());
+                lines.push(String::new());
+                match log {
+                    0 => {}
+                    1 => lines.extend(["## Log".into(), "- 2026-11-20: Call".into()]),
+                    _ => lines.extend(["Log".into(), "---".into(), "- 2026-11-10: Met".into()]),
+                }
+                lines.extend([
+                    String::new(),
+                    "## Tasks".into(),
+                    "- [ ] Send the deck due:2026-12-01".into(),
+                    "- [x] Book the call".into(),
+                ]);
+                let newline = if crlf { "\r\n" } else { "\n" };
+                let text: String = lines.iter().map(|l| format!("{l}{newline}")).collect();
+                if bom {
+                    format!("\u{feff}{text}")
+                } else {
+                    text
+                }
+            })
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Set(&'static str, String),
+        Unset(&'static str),
+        Log(String),
+        Tick,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            prop::sample::select(KEYS.to_vec())
+                .prop_flat_map(|key| typed(key).prop_map(move |v| Op::Set(key, v))),
+            // A deal needs its stage to be read at all; every other field may go.
+            prop::sample::select(
+                KEYS[..]
+                    .iter()
+                    .copied()
+                    .filter(|k| *k != "stage")
+                    .collect::<Vec<_>>()
+            )
+            .prop_map(Op::Unset),
+            "[A-Za-z ]{1,20}".prop_map(Op::Log),
+            Just(Op::Tick),
+        ]
+    }
+
+    fn fields(text: &str) -> Vec<(String, Value)> {
+        let parsed = parse_file(
+            Path::new("deals/x.md"),
+            text.as_bytes(),
+            Some(Kind::Deal),
+            &Config::default(),
+        );
+        assert!(
+            parsed
+                .diagnostics
+                .iter()
+                .all(|d| d.code != crate::Code::YamlSyntax),
+            "does not parse: {:?}\n{text}",
+            parsed.diagnostics
+        );
+        match parsed.record {
+            Some(AnyRecord::Deal(deal)) => deal
+                .record
+                .fields
+                .entries()
+                .map(|(name, value, _)| (name.to_string(), value))
+                .collect(),
+            other => panic!("not a deal: {other:?}\n{text}"),
+        }
+    }
+
+    /// The lines of `text` (without the BOM), each with its ending.
+    fn lines(text: &str) -> Vec<&str> {
+        text.trim_start_matches('\u{feff}')
+            .split_inclusive('\n')
+            .collect()
+    }
+
+    /// The lines of `key`'s entry in the front matter: its line and its block's.
+    fn entry_lines(text: &str, key: &str) -> Vec<usize> {
+        let lines = lines(text);
+        let Some(start) = lines.iter().position(|l| l.starts_with(&format!("{key}:"))) else {
+            return Vec::new();
+        };
+        let mut end = start + 1;
+        while end < lines.len() && (lines[end].starts_with(' ') || lines[end].starts_with("- ")) {
+            end += 1;
+        }
+        (start..end).collect()
+    }
+
+    /// Whether `part` appears in `whole` in order.
+    fn is_subsequence(part: &[&str], whole: &[&str]) -> bool {
+        let mut rest = whole.iter();
+        part.iter().all(|line| rest.any(|w| w == line))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
+        #[test]
+        fn an_edit_changes_what_it_means_to_and_nothing_else(text in record(), op in op()) {
+            let before = fields(&text);
+            let (after, touched, changed) = match &op {
+                Op::Set(key, value) => {
+                    let quoting = written_value(&text, &[key]).map(|w| Quoting::of(&w)).unwrap_or_default();
+                    let yaml = to_yaml(key, value, &Config::default(), quoting);
+                    prop_assume!(yaml.is_ok(), "set refuses the value");
+                    let yaml = yaml.unwrap();
+                    let after = set(&text, &[key], &yaml).unwrap();
+                    // The field reads back what was written.
+                    let wanted = crate::parse::yaml::parse_value(&yaml).unwrap();
+                    let read: Vec<_> = fields(&after);
+                    let got = read.iter().find(|(n, _)| n == key).map(|(_, v)| v.clone());
+                    prop_assert_eq!(got, Some(wanted), "{} = {}", key, yaml);
+                    (after, entry_lines(&text, key), Some(*key))
+                }
+                Op::Unset(key) => {
+                    let after = unset(&text, &[key]).unwrap().unwrap_or_else(|| text.clone());
+                    prop_assert!(fields(&after).iter().all(|(n, _)| n != key));
+                    (after, entry_lines(&text, key), Some(*key))
+                }
+                Op::Log(entry) => {
+                    let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+                    let after = add_log(&text, date, entry.trim()).unwrap();
+                    let parsed = parse_file(Path::new("deals/x.md"), after.as_bytes(), Some(Kind::Deal), &Config::default());
+                    let log = &parsed.record.unwrap().record().body.log.clone();
+                    prop_assert!(log.iter().any(|e| e.date == date && e.text == entry.trim()), "{after}");
+                    (after, Vec::new(), None)
+                }
+                Op::Tick => {
+                    let line = lines(&text).iter().position(|l| l.starts_with("- [ ] Send the deck")).unwrap();
+                    let after = tick(&text, line + 1).unwrap();
+                    prop_assert!(lines(&after)[line].starts_with("- [x] Send the deck"));
+                    (after, vec![line], None)
+                }
+            };
+            // Every other field is unchanged.
+            let others = |fields: Vec<(String, Value)>| -> Vec<(String, Value)> {
+                fields.into_iter().filter(|(n, _)| Some(n.as_str()) != changed).collect()
+            };
+            prop_assert_eq!(others(before), others(fields(&after)));
+            // Every untouched line is where it was, byte for byte, line endings and BOM too.
+            let kept: Vec<&str> = lines(&text)
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| !touched.contains(i))
+                .map(|(_, l)| l)
+                .collect();
+            prop_assert!(is_subsequence(&kept, &lines(&after)), "before:\n{}\nafter:\n{}", text, after);
+            prop_assert_eq!(text.starts_with('\u{feff}'), after.starts_with('\u{feff}'));
+            let crlf = text.contains("\r\n");
+            prop_assert!(lines(&after).iter().all(|l| !l.ends_with('\n') || l.ends_with("\r\n") == crlf));
+        }
+    }
+}

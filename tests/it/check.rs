@@ -868,3 +868,30 @@ fn an_empty_config_means_the_defaults() {
         .file("deals/acme.md", CLEAN_DEAL);
     v.cmd(&["check"]).code(0);
 }
+
+#[test]
+fn a_config_problem_inside_a_list_points_at_its_entry_and_all_are_reported() {
+    let v = TestVault::new()
+        .config(&md(&[
+            "currency: USD",
+            "stages:",
+            "  - { id: lead, probability: 10 }",
+            "  - { id: demo, probability: 40 }",
+            "  - id: proposal",
+            "    probability: 160",
+            "  - { id: closed_won, probability: 100, won: true, aliases: [Lead] }",
+            "outputs:",
+            "  - { template: pipeline.md, to: ../outside.md }",
+        ]))
+        .file("deals/a.md", CLEAN_DEAL);
+    let out = stdout(&v.cmd_inside(&["check"]).code(1));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, starts) in lines.iter().zip([
+        "dealbook.yaml:6:18: error: `stages[2].probability` must be a number from 0 to 100",
+        "dealbook.yaml:7:62: error: `stages[3].aliases[0]` `Lead` is also the name of stage `lead`",
+        "dealbook.yaml:9:34: error: `outputs[0].to` `../outside.md` leaves the vault",
+    ]) {
+        assert!(line.starts_with(starts), "{out}");
+    }
+}

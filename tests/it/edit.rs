@@ -1282,3 +1282,30 @@ fn quoted_stage_and_date_values_stay_quoted() {
         "---\ntitle: A\nstage: \"proposal\"\nclose_date: '2026-12-20'\n---\n"
     );
 }
+
+#[test]
+fn set_quotes_what_a_yaml_11_reader_would_misread() {
+    let vault = crate::common::TestVault::new().file("deals/x.md", "---\nstage: demo\n---\n");
+    vault
+        .cmd(&["set", "x", "next_step=no", "competitor=on", "meeting=12:30"])
+        .success();
+    let text = std::fs::read_to_string(vault.join("deals/x.md")).unwrap();
+    assert_eq!(
+        text,
+        "---\nstage: demo\nnext_step: 'no'\ncompetitor: 'on'\nmeeting: '12:30'\n---\n"
+    );
+}
+
+#[test]
+fn log_adds_to_a_setext_log_section_instead_of_a_second_one() {
+    let vault = crate::common::TestVault::new().file(
+        "deals/x.md",
+        "---\nstage: demo\n---\nLog\n---\n- 2026-11-20: Call\n",
+    );
+    vault.cmd(&["log", "x", "Sent the deck"]).success();
+    let text = std::fs::read_to_string(vault.join("deals/x.md")).unwrap();
+    assert_eq!(
+        text,
+        "---\nstage: demo\n---\nLog\n---\n- 2026-11-23: Sent the deck\n- 2026-11-20: Call\n"
+    );
+}
