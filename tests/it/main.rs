@@ -14,6 +14,7 @@ mod metrics;
 mod privacy;
 mod reports;
 mod robustness;
+mod security;
 mod transfer;
 mod watch;
 mod whatif;
