@@ -42,8 +42,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         TextOrJson::Text => {
             let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
             let warnings = diagnostics.len() - errors;
-            let records =
-                vault.index.deals.len() + vault.index.contacts.len() + vault.index.accounts.len();
+            let records = vault.record_files();
             text.push_str(&format!(
                 "{} checked: {} and {}\n",
                 super::output::plural(records, "record"),

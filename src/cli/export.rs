@@ -60,5 +60,6 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         Some(path) => super::write_chosen(&vault, &path, &text)?,
         None => super::output::print(&text)?,
     }
-    Ok(ExitCode::SUCCESS)
+    let incomplete = super::note_unread(&vault, args.audience.audience());
+    Ok(super::complete_unless(incomplete))
 }

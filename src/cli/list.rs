@@ -58,7 +58,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         Format::Csv => table::csv(&rows, &rows::columns(listing, &rows)),
         Format::Table => table::table(&rows, rows::table_columns(listing)),
     };
-    super::exiting(vault);
     super::output::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    let incomplete = super::note_unread(&vault, args.audience.audience());
+    super::exiting(vault);
+    Ok(super::complete_unless(incomplete))
 }

@@ -234,6 +234,43 @@ fn exiting<T>(loaded: T) {
     std::mem::forget(loaded);
 }
 
+/// Names on stderr the files that could not be read, so a listing or export that leaves them
+/// out says so (the manager's copy only counts them: one may be private). Returns whether any
+/// was left out, for the exit status.
+fn note_unread(vault: &Vault, audience: Audience) -> bool {
+    let unread = vault.unread();
+    match audience {
+        Audience::Me => {
+            for diagnostic in &unread {
+                output::note(&located(&vault.root, diagnostic));
+            }
+            if !unread.is_empty() {
+                output::note(&format!(
+                    "{} could not be read and {} left out; run `dealbook check`",
+                    output::plural(unread.len(), "file"),
+                    if unread.len() == 1 { "is" } else { "are" }
+                ));
+            }
+        }
+        Audience::Manager if !unread.is_empty() => output::note(&format!(
+            "{} could not be read and {} left out",
+            output::plural(unread.len(), "file"),
+            if unread.len() == 1 { "is" } else { "are" }
+        )),
+        Audience::Manager => {}
+    }
+    !unread.is_empty()
+}
+
+/// Exit status 1 when the output left something out, else 0.
+fn complete_unless(left_out: bool) -> ExitCode {
+    if left_out {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 /// Writes `text` to the file the rep named with `-o`, atomically, unless it is one of the
 /// vault's records, its config or a template.
 fn write_chosen(vault: &Vault, path: &Path, text: &str) -> anyhow::Result<()> {

@@ -32,17 +32,18 @@ pub struct DealState {
 }
 
 impl DealState {
-    pub fn of(deal: &Deal, config: &Config) -> DealState {
-        DealState {
+    /// The deal's state; `None` when it has no usable stage (such a version tells nothing).
+    pub fn of(deal: &Deal, config: &Config) -> Option<DealState> {
+        Some(DealState {
             path: deal.record.path.clone(),
             title: deal.title.clone(),
-            stage: deal.stage.clone(),
+            stage: deal.stage.clone()?,
             amount: deal.amount,
             currency: deal.currency.clone(),
             close_date: deal.close_date,
-            forecast: deal.forecast_in(config),
+            forecast: deal.forecast_in(config)?,
             private: deal.record.private,
-        }
+        })
     }
 }
 
@@ -78,7 +79,7 @@ impl ForManager {
             parse::Shown::Hidden => ForManager::Hidden,
             parse::Shown::Same => ForManager::Same,
             parse::Shown::Redacted(AnyRecord::Deal(deal)) => {
-                ForManager::Redacted(DealState::of(deal, config))
+                DealState::of(deal, config).map_or(ForManager::Hidden, ForManager::Redacted)
             }
             parse::Shown::Redacted(_) => ForManager::Hidden,
         }
@@ -389,9 +390,10 @@ fn short(id: &str) -> &str {
 fn state_of(path: &Path, bytes: &[u8], config: &Config) -> Option<(DealState, ForManager)> {
     let parsed = parse::parse_file(path, bytes, Some(Kind::Deal), config);
     match &parsed.record {
-        Some(AnyRecord::Deal(deal)) => {
-            Some((DealState::of(deal, config), ForManager::of(&parsed, config)))
-        }
+        Some(AnyRecord::Deal(deal)) => Some((
+            DealState::of(deal, config)?,
+            ForManager::of(&parsed, config),
+        )),
         _ => None,
     }
 }
@@ -403,14 +405,15 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
         .index
         .deals
         .iter()
-        .map(|deal| {
+        .filter_map(|deal| {
             let manager = match theirs.deal(&deal.record.id) {
                 Some(seen) if std::ptr::eq(seen, &**deal) => ForManager::Same,
-                Some(seen) => ForManager::Redacted(DealState::of(seen, &vault.config)),
+                Some(seen) => DealState::of(seen, &vault.config)
+                    .map_or(ForManager::Hidden, ForManager::Redacted),
                 None => ForManager::Hidden,
             };
-            let state = DealState::of(deal, &vault.config);
-            (deal.record.path.as_path(), (state, manager))
+            let state = DealState::of(deal, &vault.config)?;
+            Some((deal.record.path.as_path(), (state, manager)))
         })
         .collect();
     let working_tree = |now: Option<(DealState, ForManager)>| {

@@ -10,6 +10,16 @@ use chrono::NaiveDate;
 
 use crate::model::{Config, Deal};
 
+/// When a won or lost deal closed: its close date, but never after `as_of` (a deal cannot have
+/// closed in the future). `None` for an open deal, or a closed one with no close date. The one
+/// rule closed won, conversion and the prep sheet's won and lost lists share.
+pub fn closed_on(deal: &Deal, config: &Config, as_of: NaiveDate) -> Option<NaiveDate> {
+    if !deal.is_closed(config) {
+        return None;
+    }
+    deal.close_date.map(|date| date.min(as_of))
+}
+
 /// No activity for more than `stale_after_days` (or none logged at all): the one rule `check`
 /// and the reports share.
 pub fn is_stale(deal: &Deal, config: &Config, today: NaiveDate) -> bool {

@@ -75,7 +75,7 @@ pub fn waterfall(
     let mut w = Waterfall::default();
     for deal in &history.deals {
         let before = deal.state_before(since);
-        let current = index.deal(&deal.id).map(|d| DealState::of(d, config));
+        let current = index.deal(&deal.id).and_then(|d| DealState::of(d, config));
         let now = current.as_ref();
         let title = now
             .or(before)

@@ -101,7 +101,7 @@ pub fn whatif(
         let deal = std::sync::Arc::make_mut(deal);
         let id = deal.record.id.clone();
         if scenario.win.contains(&id) {
-            deal.stage = won.clone().ok_or(WhatifError::NoStage("won"))?;
+            deal.stage = Some(won.clone().ok_or(WhatifError::NoStage("won"))?);
             // A win counts in the period: it closes on its date if that falls in it, else today.
             if !deal.close_date.is_some_and(|d| options.period.contains(d)) {
                 deal.close_date = Some(options.as_of);
@@ -109,7 +109,7 @@ pub fn whatif(
             changes.push(format!("win {id}"));
         }
         if scenario.lose.contains(&id) {
-            deal.stage = lost.clone().ok_or(WhatifError::NoStage("lost"))?;
+            deal.stage = Some(lost.clone().ok_or(WhatifError::NoStage("lost"))?);
             changes.push(format!("lose {id}"));
         }
         if let Some(date) = scenario.slip.get(&id) {

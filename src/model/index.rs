@@ -18,6 +18,9 @@ pub struct Index {
     pub accounts: Vec<Arc<Account>>,
     /// Parse problems and broken links, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many files in the record folders could not be read at all (their problems are
+    /// among `diagnostics` only in the rep's index).
+    pub unreadable: usize,
     deals_by_id: HashMap<String, usize>,
     contacts_by_link: Lookup,
     accounts_by_link: Lookup,
@@ -82,6 +85,7 @@ impl Index {
             contacts,
             accounts,
             diagnostics,
+            unreadable: 0,
         }
     }
 
@@ -93,6 +97,7 @@ impl Index {
         records: Vec<(&Path, &AnyRecord)>,
         hidden: &[&AnyRecord],
         mut diagnostics: Vec<Diagnostic>,
+        unreadable: usize,
     ) -> Index {
         let (mut deals, mut contacts, mut accounts) = (Vec::new(), Vec::new(), Vec::new());
         let mut seen: HashMap<(Kind, &str), &Path> = HashMap::default();
@@ -120,6 +125,7 @@ impl Index {
             }
         }
         let mut index = Index::new(deals, contacts, accounts, diagnostics);
+        index.unreadable = unreadable;
         if !hidden.is_empty() {
             index.unlink_hidden(hidden);
         }

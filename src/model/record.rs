@@ -161,8 +161,9 @@ pub struct Deal {
     pub account: Option<Link>,
     pub amount: Option<f64>,
     pub currency: String,
-    /// A stage id from the config.
-    pub stage: String,
+    /// A stage id from the config; `None` when the file names none the config knows (that is
+    /// reported, and the reports list the deal as not counted).
+    pub stage: Option<String>,
     /// The deal's own probability, if it overrides the stage's.
     pub probability: Option<f64>,
     pub forecast: Option<ForecastCategory>,
@@ -177,30 +178,32 @@ pub struct Deal {
 }
 
 impl Deal {
-    /// The deal's stage from the config. Every indexed deal has a valid one.
-    pub fn stage_in<'a>(&self, config: &'a Config) -> &'a Stage {
-        config
-            .stages
-            .iter()
-            .find(|s| s.id == self.stage)
-            .unwrap_or(&config.stages[0])
+    /// The deal's stage from the config, if it has a usable one.
+    pub fn stage_in<'a>(&self, config: &'a Config) -> Option<&'a Stage> {
+        let id = self.stage.as_deref()?;
+        config.stages.iter().find(|s| s.id == id)
     }
 
-    /// Neither won nor lost.
+    /// In a stage neither won nor lost.
     pub fn is_open(&self, config: &Config) -> bool {
-        self.stage_in(config).is_open()
+        self.stage_in(config).is_some_and(Stage::is_open)
+    }
+
+    /// In a won or lost stage.
+    pub fn is_closed(&self, config: &Config) -> bool {
+        self.stage_in(config).is_some_and(|s| !s.is_open())
     }
 
     /// The deal's own probability, else its stage's.
-    pub fn probability_in(&self, config: &Config) -> f64 {
+    pub fn probability_in(&self, config: &Config) -> Option<f64> {
         self.probability
-            .unwrap_or_else(|| self.stage_in(config).probability)
+            .or_else(|| self.stage_in(config).map(|s| s.probability))
     }
 
     /// The deal's own forecast category, else its stage's.
-    pub fn forecast_in(&self, config: &Config) -> ForecastCategory {
+    pub fn forecast_in(&self, config: &Config) -> Option<ForecastCategory> {
         self.forecast
-            .unwrap_or_else(|| self.stage_in(config).forecast)
+            .or_else(|| self.stage_in(config).map(|s| s.forecast))
     }
 }
 

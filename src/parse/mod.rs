@@ -295,7 +295,7 @@ mod tests {
         assert_eq!(deal.title, "Acme — renewal");
         assert_eq!(deal.account.as_ref().unwrap().target, "Acme Corp");
         assert_eq!(deal.amount, Some(48000.0));
-        assert_eq!(deal.stage, "proposal");
+        assert_eq!(deal.stage.as_deref(), Some("proposal"));
         assert_eq!(deal.close_date, "2026-12-15".parse().ok());
         assert_eq!(deal.next_step.as_deref(), Some("Send pricing"));
         assert_eq!(deal.dm_engaged, Some(true));
@@ -324,9 +324,10 @@ mod tests {
     }
 
     #[test]
-    fn unknown_stage_lists_the_known_ones_and_drops_the_deal() {
-        let parsed = parse("---\nstage: qualified\n---\n");
-        assert!(parsed.record.is_none());
+    fn an_unknown_stage_lists_the_known_ones_and_the_deal_keeps_its_place() {
+        let parsed = parse("---\nstage: qualified\namount: 5\n---\n");
+        assert_eq!(deal(&parsed).stage, None);
+        assert_eq!(deal(&parsed).amount, Some(5.0));
         assert_eq!(codes(&parsed), vec![(Code::UnknownStage, 2, 8)]);
         assert!(parsed.diagnostics[0]
             .message

@@ -279,8 +279,9 @@ pub struct Parts {
     pub body: Body,
 }
 
-/// Builds the typed record. Returns `None` when the record cannot stand (a deal without a
-/// valid stage); the reasons are in `diagnostics`.
+/// Builds the typed record. A bad value is reported in `diagnostics` and treated as missing;
+/// the record keeps its place (a deal without a usable stage is listed, and reported as not
+/// counted by the reports).
 pub fn build(
     parts: Parts,
     config: &Config,
@@ -314,8 +315,8 @@ pub fn build(
     };
     match kind {
         Kind::Deal => {
-            let stage = deal_stage(&mut read, config);
             let deal = Deal {
+                stage: deal_stage(&mut read, config),
                 title: read.text("title").unwrap_or_else(|| id.clone()),
                 account: read.link("account"),
                 amount: read.number(
@@ -327,7 +328,6 @@ pub fn build(
                     ),
                 ),
                 currency: deal_currency(&mut read, config),
-                stage: stage.clone().unwrap_or_default(),
                 probability: read.number(
                     "probability",
                     "must be a number from 0 to 100",
@@ -345,7 +345,7 @@ pub fn build(
                 // The reader's last use is above, so the fields move rather than copy.
                 record: record(fields, body),
             };
-            stage.map(|_| AnyRecord::Deal(Arc::new(deal)))
+            Some(AnyRecord::Deal(Arc::new(deal)))
         }
         Kind::Contact => {
             let name = read.text("name").unwrap_or_else(|| id.clone());

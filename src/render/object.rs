@@ -58,6 +58,7 @@ template_object!(
         weighted,
         forecast,
         close_date,
+        closed_on,
         in_period,
         created,
         account,

@@ -36,12 +36,12 @@ fn number(n: f64) -> Value {
     serde_json::to_value(metrics::money::Num(n)).unwrap_or(Value::Null)
 }
 
-/// Replaces a raw field with its parsed value; an unreadable value is left out.
-fn set_opt(row: &mut Row, key: &str, value: Option<Value>) {
-    match value {
-        Some(value) => row.insert(key.to_string(), value),
-        None => row.remove(key),
-    };
+/// Puts a field's value as dealbook read it in place of the text (`"9000"` is the number
+/// 9000); a value it could not read stays as written, so no listing or export loses it.
+fn set_read(row: &mut Row, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        row.insert(key.to_string(), value);
+    }
 }
 
 /// The rows of one listing, in a stable order: deals by close date then id, tasks by due
@@ -61,31 +61,33 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                 .into_iter()
                 .map(|deal| {
                     let mut row = base(&deal.record);
-                    // What dealbook read, not the raw text: `"9000"` is the number 9000.
-                    set_opt(&mut row, "amount", deal.amount.map(number));
-                    set_opt(&mut row, "close_date", deal.close_date.map(|d| json!(d)));
-                    set_opt(
+                    set_read(&mut row, "amount", deal.amount.map(number));
+                    set_read(&mut row, "close_date", deal.close_date.map(|d| json!(d)));
+                    set_read(
                         &mut row,
                         "next_step_date",
                         deal.next_step_date.map(|d| json!(d)),
                     );
-                    set_opt(&mut row, "created", deal.created.map(|d| json!(d)));
-                    set_opt(&mut row, "dm_engaged", deal.dm_engaged.map(|b| json!(b)));
-                    set_opt(
+                    set_read(&mut row, "created", deal.created.map(|d| json!(d)));
+                    set_read(&mut row, "dm_engaged", deal.dm_engaged.map(|b| json!(b)));
+                    set_read(
                         &mut row,
                         "roi_accepted",
                         deal.roi_accepted.map(|b| json!(b)),
                     );
-                    set_opt(
+                    set_read(
                         &mut row,
                         "next_step",
                         deal.next_step.as_ref().map(|s| json!(s)),
                     );
                     row.insert("title".into(), json!(deal.title));
-                    row.insert("stage".into(), json!(deal.stage));
+                    set_read(&mut row, "stage", deal.stage.as_ref().map(|s| json!(s)));
                     row.insert("currency".into(), json!(deal.currency));
                     row.insert("probability".into(), json!(deal.probability_in(config)));
-                    row.insert("forecast".into(), json!(deal.forecast_in(config).as_str()));
+                    row.insert(
+                        "forecast".into(),
+                        json!(deal.forecast_in(config).map(|f| f.as_str())),
+                    );
                     row.insert("open".into(), json!(deal.is_open(config)));
                     row.insert(
                         "last_activity".into(),
@@ -101,7 +103,7 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
             .map(|contact| {
                 let mut row = base(&contact.record);
                 row.insert("name".into(), json!(contact.name));
-                set_opt(
+                set_read(
                     &mut row,
                     "last_contact",
                     contact.last_contact.map(|d| json!(d)),

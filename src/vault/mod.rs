@@ -202,8 +202,10 @@ impl Vault {
         let mut records = Vec::new();
         let mut hidden = Vec::new();
         let mut diagnostics = Vec::new();
+        let mut unreadable = 0;
         for (path, parsed) in files {
             let Some(mine) = &parsed.record else {
+                unreadable += usize::from(parsed.diagnostics.iter().any(Diagnostic::is_error));
                 if audience == Audience::Me {
                     diagnostics.extend(parsed.diagnostics.iter().cloned());
                 }
@@ -221,7 +223,7 @@ impl Vault {
                 None => hidden.push(mine),
             }
         }
-        Index::assemble(records, &hidden, diagnostics)
+        Index::assemble(records, &hidden, diagnostics, unreadable)
     }
 
     /// The index as `audience` may see it.
@@ -232,6 +234,27 @@ impl Vault {
                 .manager
                 .get_or_init(|| Vault::build_index(&self.files, Audience::Manager)),
         }
+    }
+
+    /// How many files dealbook read as records: every one whose front matter names a kind or
+    /// sits in a records folder, whether or not it could be read.
+    pub fn record_files(&self) -> usize {
+        self.files
+            .values()
+            .filter(|parsed| {
+                parsed.record.is_some() || parsed.diagnostics.iter().any(Diagnostic::is_error)
+            })
+            .count()
+    }
+
+    /// The files dealbook could not read at all (bad YAML, not UTF-8, …): the first error of
+    /// each, in path order.
+    pub fn unread(&self) -> Vec<&Diagnostic> {
+        self.files
+            .values()
+            .filter(|parsed| parsed.record.is_none())
+            .filter_map(|parsed| parsed.diagnostics.iter().find(|d| d.is_error()))
+            .collect()
     }
 
     /// The parsed file at a vault-relative path, if it is one dealbook read.

@@ -145,7 +145,7 @@ fn the_vault_is_found_upward_from_a_subfolder() {
     let out = stdout(&assert);
     assert!(out.contains("globex.md:2:8: error: unknown stage"), "{out}");
     assert!(
-        out.ends_with("2 records checked: 1 error and 0 warnings\n"),
+        out.ends_with("3 records checked: 1 error and 0 warnings\n"),
         "{out}"
     );
 

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use dealbook::metrics::money::Num;
+use dealbook::metrics::report::Reason;
 use dealbook::metrics::report::{
     pipeline, prep, DealView, Pipeline, Prep, ReportOptions, SharedDeal,
 };
@@ -211,9 +212,11 @@ fn quarter_totals_by_forecast_category() {
 
     // quota: 2026-Q4 is in the config = 100,000
     approx_opt(r.quota, Some(100_000.0));
-    // closed_won: won-a 20,000 (Oct 15) + won-edge 5,000 (Dec 31, last day: counts) = 25,000;
-    // won-prev (Sep 30) and won-next (Jan 1, first day of the next quarter) do not count.
-    approx(r.closed_won, 25_000.0);
+    // closed_won: won-a 20,000 (Oct 15) + won-edge 5,000 + won-next 7,000 = 32,000. A won
+    // deal cannot have closed after as_of: won-edge (Dec 31) and won-next (Jan 1) closed by
+    // Nov 23 (`metrics::closed_on`; `check` warns about their dates). won-prev (Sep 30) does
+    // not count.
+    approx(r.closed_won, 32_000.0);
     // commit: neg 30,000 (negotiation, Dec 31) + disc-commit 4,000 (discovery, own forecast
     // commit) = 34,000; neg-next closes Jan 1 (next quarter); neg-omit is omitted.
     approx(r.commit, 34_000.0);
@@ -221,11 +224,33 @@ fn quarter_totals_by_forecast_category() {
     approx(r.best_case, 10_000.0);
     // pipeline: demo 8,000 (demo, Nov 30); demo-undated has no close date = 8,000
     approx(r.pipeline, 8_000.0);
-    // gap: max(0, 100,000 - 25,000) = 75,000
-    approx_opt(r.gap_to_quota, Some(75_000.0));
-    // coverage: (34,000 + 10,000 + 8,000) / 75,000 = 52,000 / 75,000 = 0.693333...
-    approx_opt(r.coverage, Some(52_000.0 / 75_000.0));
-    assert!(r.excluded.is_empty());
+    // gap: max(0, 100,000 - 32,000) = 68,000
+    approx_opt(r.gap_to_quota, Some(68_000.0));
+    // coverage: (34,000 + 10,000 + 8,000) / 68,000 = 52,000 / 68,000 = 0.764706...
+    approx_opt(r.coverage, Some(52_000.0 / 68_000.0));
+    // Every deal is counted but demo-undated, which is in no period: the report says so.
+    assert_eq!(
+        left_out(&r),
+        [("demo-undated".to_string(), Reason::NoCloseDate)]
+    );
+}
+
+/// What a report says it could not count: (deal id, reason).
+fn left_out(r: &dealbook::metrics::report::Pipeline) -> Vec<(String, Reason)> {
+    r.not_counted
+        .items
+        .iter()
+        .map(|u| (u.id.clone().unwrap_or_else(|| u.path.clone()), u.reason))
+        .collect()
+}
+
+/// The deals a report left out of its amounts for want of an exchange rate.
+fn without_rate(r: &dealbook::metrics::report::Pipeline) -> Vec<String> {
+    left_out(r)
+        .into_iter()
+        .filter(|(_, reason)| *reason == Reason::NoRate)
+        .map(|(id, _)| id)
+        .collect()
 }
 
 #[test]
@@ -334,18 +359,19 @@ fn explicit_month_period_takes_a_third_of_the_quarter_quota() {
 
     // quota: 2026-Q4 100,000 / 3 months = 33,333.33
     approx_opt(r.quota, Some(100_000.0 / 3.0));
-    // closed_won: only won-edge 5,000 (Dec 31); won-a closed in October = 5,000
-    approx(r.closed_won, 5_000.0);
+    // closed_won: none in December: won-edge and won-next are dated Dec 31 and Jan 1, but a
+    // won deal cannot have closed after as_of (Nov 23), so they closed in November
+    approx(r.closed_won, 0.0);
     // commit: neg 30,000 (Dec 31) + disc-commit 4,000 (Dec 10) = 34,000
     approx(r.commit, 34_000.0);
     // best_case: prop 10,000 (Dec 1) = 10,000
     approx(r.best_case, 10_000.0);
     // pipeline: demo closes Nov 30, outside December = 0
     approx(r.pipeline, 0.0);
-    // gap: 100,000/3 - 5,000 = 85,000/3 = 28,333.33
-    approx_opt(r.gap_to_quota, Some(85_000.0 / 3.0));
-    // coverage: 44,000 / (85,000/3) = 132,000 / 85,000 = 1.552941...
-    approx_opt(r.coverage, Some(132_000.0 / 85_000.0));
+    // gap: 100,000/3 - 0 = 33,333.33
+    approx_opt(r.gap_to_quota, Some(100_000.0 / 3.0));
+    // coverage: 44,000 / (100,000/3) = 132,000 / 100,000 = 1.32
+    approx_opt(r.coverage, Some(1.32));
 }
 
 #[test]
@@ -359,8 +385,9 @@ fn explicit_year_period_without_a_year_quota() {
     );
     let r = report(&vault, &options);
 
-    // closed_won: won-a 20,000 + won-edge 5,000 + won-prev 9,000 = 34,000 (won-next is 2027)
-    approx(r.closed_won, 34_000.0);
+    // closed_won: won-a 20,000 + won-edge 5,000 + won-prev 9,000 + won-next 7,000 (dated
+    // 2027, closed by as_of) = 41,000
+    approx(r.closed_won, 41_000.0);
     // commit: neg 30,000 + disc-commit 4,000 = 34,000 (neg-next closes 2027-01-01)
     approx(r.commit, 34_000.0);
     // best_case: prop 10,000
@@ -648,8 +675,8 @@ fn amounts_convert_and_deals_without_a_rate_are_left_out() {
     approx(negotiation.amount, 20_800.0);
     approx(negotiation.weighted, 16_640.0);
 
-    // the open CHF deal and the CHF deal won in the period
-    assert_eq!(r.excluded, ["chf", "chf-won"]);
+    // the CHF deal won in the period and the open one, in path order
+    assert_eq!(without_rate(&r), ["chf-won", "chf"]);
     let chf = view(&r, "chf");
     assert!(chf.flags.contains(&Flag::NoFxRate));
     assert_eq!(chf.amount, None);
@@ -680,9 +707,9 @@ fn deals_without_a_rate_are_left_out_of_the_open_counts() {
     let tv = currency_vault();
     let vault = tv.load();
     let r = report(&vault, &quarter_options(&vault, "2026-11-23", "2026-11-16"));
-    // the open CHF deal and the CHF deal won in the period
-    assert_eq!(r.excluded, ["chf", "chf-won"]);
-    // open count: usd, eur, eur-prop = 3 (chf is in `excluded`, left out of the totals)
+    // the CHF deal won in the period and the open one, in path order
+    assert_eq!(without_rate(&r), ["chf-won", "chf"]);
+    // open count: usd, eur, eur-prop = 3 (chf is not counted: left out of the totals)
     assert_eq!(r.open.count, 3);
     // negotiation count: usd, eur = 2
     let negotiation = r
@@ -751,29 +778,30 @@ fn conversion_over_the_trailing_four_quarters() {
 
     // window: Q4 2026 starts Oct 1; three quarters before = 2026-01-01; through as_of
     assert_eq!((c.from, c.to), (date("2026-01-01"), date("2026-11-23")));
-    // won in the window: w1 (Jan 1, the first day), w2, w3, w4 (Nov 23 = as_of) = 4;
-    // w-old (2025-12-31) and w-future (after as_of) are outside
-    assert_eq!(c.won_count, 4);
+    // won in the window: w1 (Jan 1, the first day), w2, w3, w4 (Nov 23 = as_of), and
+    // w-future, dated Nov 24 but won already: it closed by as_of = 5; w-old (2025-12-31) is
+    // outside
+    assert_eq!(c.won_count, 5);
     // lost: l1, l2 = 2 (l-old is outside)
     assert_eq!(c.lost_count, 2);
-    // by count: 4 / (4 + 2) = 0.6667
-    approx_opt(c.win_rate_count, Some(4.0 / 6.0));
-    // by value: won 10,000 + 20,000 + 30,000 + 40,000 = 100,000; lost 25,000 + 15,000
-    //   = 40,000; 100,000 / 140,000 = 0.714286
-    approx_opt(c.win_rate_value, Some(100_000.0 / 140_000.0));
-    // average won: 100,000 / 4 = 25,000
-    approx_opt(c.average_won, Some(25_000.0));
+    // by count: 5 / (5 + 2) = 0.714286
+    approx_opt(c.win_rate_count, Some(5.0 / 7.0));
+    // by value: won 10,000 + 20,000 + 30,000 + 40,000 + 77,000 = 177,000; lost 25,000 +
+    //   15,000 = 40,000; 177,000 / 217,000 = 0.815668
+    approx_opt(c.win_rate_value, Some(177_000.0 / 217_000.0));
+    // average won: 177,000 / 5 = 35,400
+    approx_opt(c.average_won, Some(35_400.0));
     // cycles: w1 Jan 1→Jan 1 = 0; w2 Feb 1→Mar 3 = 28 + 2 = 30; w3 May 1→Jul 10 =
-    //   31 + 30 + 9 = 70; w4 Sep 1→Nov 23 = 30 + 31 + 22 = 83. Sorted 0, 30, 70, 83: even
-    //   count → (30 + 70) / 2 = 50
-    approx_opt(c.median_cycle_days, Some(50.0));
+    //   31 + 30 + 9 = 70; w4 Sep 1→Nov 23 = 30 + 31 + 22 = 83; w-future Oct 1→Nov 23 (closed
+    //   by as_of) = 30 + 23 = 53. Sorted 0, 30, 53, 70, 83: odd count → 53
+    approx_opt(c.median_cycle_days, Some(53.0));
 
-    // closed_won in Q4: w4 40,000 + w-future 77,000 (Nov 24, still in the quarter) = 117,000
+    // closed_won in Q4: w4 40,000 + w-future 77,000 = 117,000
     approx(r.closed_won, 117_000.0);
     // gap: 200,000 - 117,000 = 83,000
     approx_opt(r.gap_to_quota, Some(83_000.0));
-    // deals needed: ceil(83,000 / 25,000) = ceil(3.32) = 4
-    assert_eq!(c.deals_needed, Some(4));
+    // deals needed: ceil(83,000 / 35,400) = ceil(2.34) = 3
+    assert_eq!(c.deals_needed, Some(3));
 }
 
 #[test]
@@ -826,12 +854,13 @@ fn conversion_with_a_fiscal_year_from_february() {
     assert_eq!((c.from, c.to), (date("2026-02-01"), date("2027-01-15")));
     // won: a (Feb 1, first day), b, c (Jan 15 = as_of) = 3; x closed Jan 31, 2026: outside
     assert_eq!(c.won_count, 3);
-    // lost: lost-in = 1; lost-after is after as_of
-    assert_eq!(c.lost_count, 1);
-    // by count: 3 / 4 = 0.75
-    approx_opt(c.win_rate_count, Some(0.75));
-    // by value: won 12,000 + 6,000 + 9,000 = 27,000; 27,000 / (27,000 + 3,000) = 0.9
-    approx_opt(c.win_rate_value, Some(0.9));
+    // lost: lost-in, and lost-after, dated after as_of but lost already: it closed by as_of = 2
+    assert_eq!(c.lost_count, 2);
+    // by count: 3 / 5 = 0.6
+    approx_opt(c.win_rate_count, Some(0.6));
+    // by value: won 12,000 + 6,000 + 9,000 = 27,000; lost 3,000 + 1,000 = 4,000;
+    // 27,000 / 31,000 = 0.870968
+    approx_opt(c.win_rate_value, Some(27_000.0 / 31_000.0));
     // average won: 27,000 / 3 = 9,000
     approx_opt(c.average_won, Some(9_000.0));
     // cycles: a Jan 2→Feb 1 = 30; b Mar 1→Mar 11 = 10; c Nov 15→Jan 15 = 30 + 31 = 61.
@@ -1036,8 +1065,9 @@ fn prep_changes_since_the_last_review() {
     // won: closed Nov 16 ..= Nov 23: won-since (Nov 16, on `since`), new-won (Nov 20);
     // won-before (Nov 15) is not
     assert_eq!(ids(&p.changes.won), ["won-since", "new-won"]);
-    // lost: lost-since (Nov 23, on as_of); lost-future (Nov 24) is after as_of
-    assert_eq!(ids(&p.changes.lost), ["lost-since"]);
+    // lost: lost-since (Nov 23, on as_of), lost-future (dated Nov 24, but lost already: it
+    // closed by as_of)
+    assert_eq!(ids(&p.changes.lost), ["lost-since", "lost-future"]);
 
     // added: the new deals still open: new-open, new-open2
     assert_eq!(ids(&p.added.deals), ["new-open", "new-open2"]);

@@ -3,6 +3,7 @@
 
 mod pipeline;
 mod prep;
+mod uncounted;
 mod view;
 
 use chrono::NaiveDate;
@@ -13,6 +14,7 @@ pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
+pub use uncounted::{NotCounted, Reason, Uncounted};
 pub use view::{deal_view, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written};
 
 /// What a report is computed for.

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::uncounted::{not_counted, NotCounted};
 use super::view::{deal_views, DealView, SharedDeal, StageTotals, Totals};
 use super::ReportOptions;
 use crate::history::History;
@@ -46,8 +47,8 @@ pub struct Pipeline {
     /// Every open deal, by close date then id.
     pub deals: Vec<SharedDeal>,
     pub conversion: Conversion,
-    /// Deals (open, or closed in the period) left out of the totals: their currency has no rate.
-    pub excluded: Vec<String>,
+    /// Deals and files some of these numbers could not count, and why.
+    pub not_counted: NotCounted,
 }
 
 pub fn pipeline(
@@ -56,11 +57,18 @@ pub fn pipeline(
     options: &ReportOptions,
     history: Option<&History>,
 ) -> Pipeline {
-    summarize(deal_views(index, config, options, history), config, options)
+    let left_out = not_counted(index, config, options);
+    summarize(
+        deal_views(index, config, options, history),
+        left_out,
+        config,
+        options,
+    )
 }
 
 pub(super) fn summarize(
     all: Vec<SharedDeal>,
+    not_counted: NotCounted,
     config: &Config,
     options: &ReportOptions,
 ) -> Pipeline {
@@ -114,12 +122,6 @@ pub(super) fn summarize(
             (row.count, row.amount, row.weighted) = (t.count, t.amount, t.weighted);
         }
     }
-    let excluded = open
-        .iter()
-        .chain(closed.iter().filter(|d| d.in_period))
-        .filter(|d| d.original_amount.is_some() && d.amount.is_none())
-        .map(|d| d.id.clone())
-        .collect();
     let conversion = conversion(&closed, config, options, gap_to_quota);
     Pipeline {
         as_of: options.as_of,
@@ -138,7 +140,7 @@ pub(super) fn summarize(
         by_stage,
         deals: open,
         conversion,
-        excluded,
+        not_counted,
     }
 }
 
@@ -155,7 +157,7 @@ fn conversion(
     let window: Vec<&DealView> = closed
         .iter()
         .map(|d| &**d)
-        .filter(|d| d.close_date.is_some_and(|c| from <= c && c <= to))
+        .filter(|d| d.closed_on.is_some_and(|c| from <= c && c <= to))
         .collect();
     let won: Vec<&&DealView> = window.iter().filter(|d| d.won).collect();
     let lost: Vec<&&DealView> = window.iter().filter(|d| d.lost).collect();
@@ -167,7 +169,7 @@ fn conversion(
     let average_won = ratio(won_value, won_with_amount as f64);
     let mut cycles: Vec<i64> = won
         .iter()
-        .filter_map(|d| Some((d.close_date? - d.created?).num_days()))
+        .filter_map(|d| Some((d.closed_on? - d.created?).num_days()))
         .collect();
     cycles.sort_unstable();
     let median_cycle_days = match cycles.len() {

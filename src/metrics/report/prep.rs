@@ -146,7 +146,12 @@ pub fn prep(
     history: Option<&History>,
 ) -> Prep {
     let all = deal_views(index, config, options, history);
-    let pipeline = summarize(all.clone(), config, options);
+    let pipeline = summarize(
+        all.clone(),
+        super::uncounted::not_counted(index, config, options),
+        config,
+        options,
+    );
     let since = options.since;
     let as_of = options.as_of;
     let log_since = |deal: &DealView| -> Vec<LogEntry> {
@@ -194,7 +199,7 @@ pub fn prep(
         .map(|d| Shared::new(review(d, as_of)))
         .collect();
 
-    let closed_since = |d: &DealView| d.close_date.is_some_and(|c| since <= c && c <= as_of);
+    let closed_since = |d: &DealView| d.closed_on.is_some_and(|c| since <= c && c <= as_of);
     let new: Vec<SharedDeal> = all
         .iter()
         .filter(|d| d.created.is_some_and(|c| since <= c && c <= as_of))

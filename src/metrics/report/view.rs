@@ -33,6 +33,9 @@ pub struct DealView {
     pub weighted: Option<Num>,
     pub forecast: ForecastCategory,
     pub close_date: Option<NaiveDate>,
+    /// When a won or lost deal closed (see `metrics::closed_on`); `None` for an open one.
+    pub closed_on: Option<NaiveDate>,
+    /// Open and closing in the period, or closed in it.
     pub in_period: bool,
     pub created: Option<NaiveDate>,
     pub account: Option<String>,
@@ -184,18 +187,21 @@ fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> O
     name.or_else(|| link.as_ref().map(|l| l.target.clone()))
 }
 
+/// The deal as the reports see it; `None` for a deal without a usable stage, which no number
+/// can count (the reports list it as not counted).
 pub fn deal_view(
     deal: &Arc<Deal>,
     index: &Index,
     config: &Config,
     options: &ReportOptions,
     trend: Option<&Trend>,
-) -> DealView {
-    let stage = deal.stage_in(config);
+) -> Option<DealView> {
+    let stage = deal.stage_in(config)?;
     let amount = base_amount(deal, config);
-    let probability = deal.probability_in(config);
+    let probability = deal.probability_in(config)?;
     let last = last_activity(deal);
     let open = stage.is_open();
+    let closed_on = crate::metrics::closed_on(deal, config, options.as_of);
     let mut flags = if open {
         rules::flags(deal, config, options.as_of)
     } else {
@@ -204,11 +210,11 @@ pub fn deal_view(
     if open && trend.is_some_and(|t| t.push_count > 0) {
         flags.push(Flag::Pushed);
     }
-    DealView {
+    Some(DealView {
         id: deal.record.id.clone(),
         title: deal.title.clone(),
         path: deal.record.path_text(),
-        stage: deal.stage.clone(),
+        stage: stage.id.clone(),
         open,
         won: stage.won,
         lost: stage.lost,
@@ -217,9 +223,11 @@ pub fn deal_view(
         currency: deal.currency.clone(),
         probability: Num(probability),
         weighted: amount.map(|a| Num(a * probability / 100.0)),
-        forecast: deal.forecast_in(config),
+        forecast: deal.forecast_in(config)?,
         close_date: deal.close_date,
-        in_period: deal.close_date.is_some_and(|d| options.period.contains(d)),
+        closed_on,
+        in_period: if open { deal.close_date } else { closed_on }
+            .is_some_and(|d| options.period.contains(d)),
         created: deal.created,
         account: name_of(index, &deal.account, false),
         next_step: deal.next_step.clone(),
@@ -236,7 +244,7 @@ pub fn deal_view(
         amount_change_since: trend.and_then(|t| t.amount_change_since).map(Num),
         flags,
         written: Written(Arc::clone(deal)),
-    }
+    })
 }
 
 /// Every deal as the reports see it, by close date then id.
@@ -252,9 +260,9 @@ pub(super) fn deal_views(
     deals.sort_by_key(|d| (d.close_date.is_none(), d.close_date, &d.record.id));
     deals
         .into_par_iter()
-        .map(|deal| {
-            let view = deal_view(deal, index, config, options, trends.get(&deal.record.id));
-            Shared::new(view)
+        .filter_map(|deal| {
+            let view = deal_view(deal, index, config, options, trends.get(&deal.record.id))?;
+            Some(Shared::new(view))
         })
         .collect()
 }
