@@ -23,10 +23,10 @@ pub struct Built {
 pub enum BuildError {
     #[error(transparent)]
     Template(#[from] TemplateError),
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {reason}", path.display())]
     Write {
         path: PathBuf,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
 }
 
@@ -73,9 +73,9 @@ pub fn build(
     let targets: Vec<(PathBuf, PathBuf, String)> = rendered
         .into_iter()
         .map(|(path, text)| {
-            let real = output_target(vault, &path).map_err(|source| BuildError::Write {
+            let real = output_target(vault, &path).map_err(|reason| BuildError::Write {
                 path: path.clone(),
-                source,
+                reason,
             })?;
             Ok((path, real, text))
         })
@@ -83,10 +83,10 @@ pub fn build(
     targets
         .into_iter()
         .map(|(path, real, text)| {
-            let written = atomic::write_if_changed(&real, text.as_bytes()).map_err(|source| {
+            let written = atomic::write_if_changed(&real, text.as_bytes()).map_err(|reason| {
                 BuildError::Write {
                     path: path.clone(),
-                    source,
+                    reason,
                 }
             })?;
             Ok(Built { path, written })

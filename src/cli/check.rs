@@ -24,7 +24,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             }
             let text = match args.format {
                 TextOrJson::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
-                TextOrJson::Text => diagnostics.iter().map(|d| format!("{d}\n")).collect(),
+                TextOrJson::Text => diagnostics.iter().map(text_line).collect(),
             };
             super::output::print(&text)?;
             return Ok(ExitCode::from(1));
@@ -40,7 +40,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let text = match args.format {
         TextOrJson::Json => serde_json::to_string_pretty(&diagnostics)? + "\n",
         TextOrJson::Text => {
-            let mut text: String = diagnostics.iter().map(|d| format!("{d}\n")).collect();
+            let mut text: String = diagnostics.iter().map(text_line).collect();
             let warnings = diagnostics.len() - errors;
             let records = vault.record_files();
             text.push_str(&format!(
@@ -59,4 +59,13 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A diagnostic as a line for people: no escape sequence from a file name or a value in it,
+/// wherever the text goes (a terminal, a file read later with `cat`).
+fn text_line(diagnostic: &Diagnostic) -> String {
+    format!(
+        "{}\n",
+        dealbook::render::escape::terminal(&diagnostic.to_string())
+    )
 }

@@ -85,15 +85,23 @@ fn edit_record(
         check_still_parses(vault, &relative, kind, text, &new)?;
         Ok(new.into_bytes())
     });
-    match updated {
-        Ok(_) => {}
+    let updated = match updated {
+        Ok(updated) => updated,
         Err(atomic::UpdateError::Edit(e)) => return Err(e),
         Err(e) => return Err(e.into()),
-    }
+    };
     super::output::print(&format!(
         "{}\n",
         super::display_path(&vault.root, &relative).display()
     ))?;
+    for copy in &updated.kept {
+        let copy = place::within(&vault.root, copy).unwrap_or_else(|| copy.clone());
+        super::output::note(&format!(
+            "warning: another program still had {} open: the edit is in it, and what that program writes to its old copy is kept in {}; merge it and delete the copy",
+            relative.display(),
+            super::display_path(&vault.root, &copy).display()
+        ));
+    }
     Ok(())
 }
 

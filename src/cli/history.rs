@@ -92,7 +92,11 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .collect();
     let text = match args.format {
         TextOrJson::Json => serde_json::to_string_pretty(&found)? + "\n",
-        TextOrJson::Text => found.iter().map(|e| format!("{}\n", line(e))).collect(),
+        // Lines for people: no escape sequence from a title or a value, wherever they go.
+        TextOrJson::Text => found
+            .iter()
+            .map(|e| format!("{}\n", dealbook::render::escape::terminal(&line(e))))
+            .collect(),
     };
     super::output::print(&text)?;
     Ok(ExitCode::SUCCESS)

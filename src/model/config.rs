@@ -351,8 +351,11 @@ impl Config {
                 ));
             }
         }
-        if self.limits.template_steps == 0 || self.limits.output_mb == 0 {
-            problems.push(problem("limits", "limits must be more than 0"));
+        if self.limits.template_steps == 0 {
+            problems.push(problem("limits.template_steps", "must be more than 0"));
+        }
+        if self.limits.output_mb == 0 {
+            problems.push(problem("limits.output_mb", "must be more than 0"));
         }
         problems
     }

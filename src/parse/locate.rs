@@ -128,12 +128,15 @@ fn find_key(text: &str, at: usize, key: &str) -> Option<usize> {
             let name = text[element..element + colon]
                 .trim()
                 .trim_matches(['"', '\'']);
-            (name == key).then(|| value_start(text, element + colon + 1))?
+            name.eq_ignore_ascii_case(key)
+                .then(|| value_start(text, element + colon + 1))?
         });
     }
     block_entries(text, at).find_map(|entry| {
         let (found, after_colon) = key_at(text, entry)?;
-        (found == key).then(|| value_start(text, after_colon))?
+        found
+            .eq_ignore_ascii_case(key)
+            .then(|| value_start(text, after_colon))?
     })
 }
 
