@@ -6,8 +6,9 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use crate::metrics;
-use crate::model::Index;
-use crate::model::{Config, Record};
+use crate::model::schema::{self, FieldType};
+use crate::model::{Config, ForecastCategory, Index, Record};
+use crate::parse::body::parse_date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Listing {
@@ -19,11 +20,18 @@ pub enum Listing {
 
 pub type Row = Map<String, Value>;
 
-fn base(record: &Record) -> Row {
+/// A record's fields as a row: each of dealbook's own fields as dealbook reads it (by its type
+/// in the field registry: `"9000"` is the number 9000, `Closed Won` the stage `closed_won`), a
+/// value it cannot read as written, so no listing or export loses it; then id, path and tags.
+fn base(record: &Record, config: &Config) -> Row {
     let mut row: Row = record
         .fields
         .entries()
-        .map(|(name, value, _)| (name.to_string(), value))
+        .map(|(name, value, _)| {
+            let read = schema::spec_for(record.kind, name)
+                .and_then(|spec| as_read(spec.ty, &value, config));
+            (name.to_string(), read.unwrap_or(value))
+        })
         .collect();
     row.insert("id".into(), json!(record.id));
     row.insert("path".into(), json!(record.path_text()));
@@ -31,17 +39,40 @@ fn base(record: &Record) -> Row {
     row
 }
 
+/// A value of one of dealbook's field types as dealbook reads it; `None` when it cannot.
+fn as_read(ty: FieldType, value: &Value, config: &Config) -> Option<Value> {
+    let text = match value {
+        Value::String(s) => Some(s.trim()),
+        _ => None,
+    };
+    match ty {
+        FieldType::Date => text.and_then(parse_date).map(|d| json!(d)),
+        FieldType::Money | FieldType::Percent => match value {
+            Value::Number(n) => n.as_f64().map(number),
+            _ => text
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|n| n.is_finite())
+                .map(number),
+        },
+        FieldType::Bool => match value {
+            Value::Bool(b) => Some(json!(b)),
+            _ => match text?.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "y" => Some(json!(true)),
+                "false" | "no" | "n" => Some(json!(false)),
+                _ => None,
+            },
+        },
+        FieldType::Stage => config.stage(text?).map(|s| json!(s.id)),
+        FieldType::Forecast => ForecastCategory::parse(text?).map(|f| json!(f.as_str())),
+        FieldType::Currency => text.map(|t| json!(t.to_ascii_uppercase())),
+        FieldType::Text => text.filter(|t| !t.is_empty()).map(|t| json!(t)),
+        FieldType::Link | FieldType::List | FieldType::RecordKind => None,
+    }
+}
+
 /// 48000.0 → 48000, as the rep wrote it.
 fn number(n: f64) -> Value {
     serde_json::to_value(metrics::money::Num(n)).unwrap_or(Value::Null)
-}
-
-/// Puts a field's value as dealbook read it in place of the text (`"9000"` is the number
-/// 9000); a value it could not read stays as written, so no listing or export loses it.
-fn set_read(row: &mut Row, key: &str, value: Option<Value>) {
-    if let Some(value) = value {
-        row.insert(key.to_string(), value);
-    }
 }
 
 /// The rows of one listing, in a stable order: deals by close date then id, tasks by due
@@ -60,28 +91,8 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
             deals
                 .into_iter()
                 .map(|deal| {
-                    let mut row = base(&deal.record);
-                    set_read(&mut row, "amount", deal.amount.map(number));
-                    set_read(&mut row, "close_date", deal.close_date.map(|d| json!(d)));
-                    set_read(
-                        &mut row,
-                        "next_step_date",
-                        deal.next_step_date.map(|d| json!(d)),
-                    );
-                    set_read(&mut row, "created", deal.created.map(|d| json!(d)));
-                    set_read(&mut row, "dm_engaged", deal.dm_engaged.map(|b| json!(b)));
-                    set_read(
-                        &mut row,
-                        "roi_accepted",
-                        deal.roi_accepted.map(|b| json!(b)),
-                    );
-                    set_read(
-                        &mut row,
-                        "next_step",
-                        deal.next_step.as_ref().map(|s| json!(s)),
-                    );
+                    let mut row = base(&deal.record, config);
                     row.insert("title".into(), json!(deal.title));
-                    set_read(&mut row, "stage", deal.stage.as_ref().map(|s| json!(s)));
                     row.insert("currency".into(), json!(deal.currency));
                     row.insert("probability".into(), json!(deal.probability_in(config)));
                     row.insert(
@@ -101,13 +112,8 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
             .contacts
             .iter()
             .map(|contact| {
-                let mut row = base(&contact.record);
+                let mut row = base(&contact.record, config);
                 row.insert("name".into(), json!(contact.name));
-                set_read(
-                    &mut row,
-                    "last_contact",
-                    contact.last_contact.map(|d| json!(d)),
-                );
                 if let Some(account) = index.account_for(&contact.account).map(|a| &a.record.id) {
                     row.insert("account".into(), json!(account));
                 }
@@ -118,7 +124,7 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
             .accounts
             .iter()
             .map(|account| {
-                let mut row = base(&account.record);
+                let mut row = base(&account.record, config);
                 row.insert("name".into(), json!(account.name));
                 row
             })
