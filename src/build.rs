@@ -17,6 +17,8 @@ pub struct Built {
     /// Relative to the vault root.
     pub path: PathBuf,
     pub written: bool,
+    /// Whether its report counted everything (see `NotCounted`).
+    pub complete: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,11 +56,10 @@ pub fn build(
     let contexts: Vec<Context> = keys
         .par_iter()
         .map(|&(audience, sections)| {
-            let (index, config) = (vault.index_for(audience), &vault.config);
-            render::context(index, config, options, audience, history, sections)
+            render::vault_context(vault, options, audience, history, sections)
         })
         .collect();
-    let rendered: Vec<(PathBuf, String)> = vault
+    let rendered: Vec<(PathBuf, String, bool)> = vault
         .config
         .outputs
         .par_iter()
@@ -66,30 +67,34 @@ pub fn build(
             let at = keys.iter().position(|k| *k == key(output));
             let context = &contexts[at.expect("every output's key is among the keys")];
             let text = templates.render(&output.template, context)?;
-            Ok((PathBuf::from(&output.to), text))
+            Ok((PathBuf::from(&output.to), text, context.is_complete()))
         })
         .collect::<Result<_, TemplateError>>()?;
     // Every target is checked before anything is written.
-    let targets: Vec<(PathBuf, PathBuf, String)> = rendered
+    let targets: Vec<(PathBuf, PathBuf, String, bool)> = rendered
         .into_iter()
-        .map(|(path, text)| {
+        .map(|(path, text, complete)| {
             let real = output_target(vault, &path).map_err(|reason| BuildError::Write {
                 path: path.clone(),
                 reason,
             })?;
-            Ok((path, real, text))
+            Ok((path, real, text, complete))
         })
         .collect::<Result<_, BuildError>>()?;
     targets
         .into_iter()
-        .map(|(path, real, text)| {
+        .map(|(path, real, text, complete)| {
             let written = atomic::write_if_changed(&real, text.as_bytes()).map_err(|reason| {
                 BuildError::Write {
                     path: path.clone(),
                     reason,
                 }
             })?;
-            Ok(Built { path, written })
+            Ok(Built {
+                path,
+                written,
+                complete,
+            })
         })
         .collect()
 }

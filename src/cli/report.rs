@@ -89,16 +89,27 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
             render_out(&vault, name, &context, output)
         }
     };
+    finish(done, vault, context)
+}
+
+/// The exit status of a report that was output: 1 when it left something out (it says what,
+/// in its "not counted" section), else 0.
+fn finish(
+    done: anyhow::Result<ExitCode>,
+    vault: Vault,
+    context: render::Context,
+) -> anyhow::Result<ExitCode> {
+    let complete = context.is_complete();
     super::exiting((vault, context));
-    done
+    let code = done?;
+    Ok(if complete { code } else { ExitCode::from(1) })
 }
 
 pub fn run_render(args: RenderArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let sections = Sections::for_template(&args.template);
     let (vault, context) = load_context(&args.scope, env, sections)?;
     let done = render_out(&vault, &args.template, &context, args.output.as_deref());
-    super::exiting((vault, context));
-    done
+    finish(done, vault, context)
 }
 
 /// Renders to the file (atomically, so it is whole or untouched) or to stdout as it goes: a
@@ -135,14 +146,7 @@ fn load_context(
     let vault = load_reporting(env, audience)?;
     let history = super::history::read(&vault, env.today());
     let options = options(scope, &vault, env, &history)?;
-    let context = render::context(
-        vault.index_for(audience),
-        &vault.config,
-        &options,
-        audience,
-        &history,
-        sections,
-    );
+    let context = render::vault_context(&vault, &options, audience, &history, sections);
     Ok((vault, context))
 }
 
@@ -157,12 +161,19 @@ pub fn run_build(env: &super::Env) -> anyhow::Result<ExitCode> {
     }
     let history = super::history::read(&vault, env.today());
     let options = default_options(&vault, env.today(), &history);
+    let mut complete = true;
     for built in dealbook::build::build(&vault, &options, &history)? {
         let shown = super::display_path(&vault.root, &built.path);
         let verb = if built.written { "wrote" } else { "unchanged" };
-        super::output::note(&format!("{verb} {}", shown.display()));
+        let gaps = if built.complete {
+            ""
+        } else {
+            " (some deals are not counted: see its \"Not counted\" section)"
+        };
+        super::output::note(&format!("{verb} {}{gaps}", shown.display()));
+        complete &= built.complete;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::complete_unless(!complete))
 }
 
 /// What `build` and `watch` render for: the current quarter, since the last review.
@@ -231,6 +242,12 @@ fn options(
 ) -> anyhow::Result<ReportOptions> {
     let as_of = env.today();
     let mut options = scoped_options(scope.period.as_deref(), vault, as_of)?;
+    if let Some(since) = scope.since.filter(|since| *since > as_of) {
+        return Err(super::UsageError(format!(
+            "--since {since} is after --as-of {as_of}: nothing can have changed since a day still to come"
+        ))
+        .into());
+    }
     options.since = scope.since.unwrap_or_else(|| last_review(history, as_of));
     Ok(options)
 }

@@ -187,8 +187,13 @@ fn rebuild(
             } else {
                 format!("wrote {}", written.join(", "))
             };
+            let gaps = if built.iter().all(|b| b.complete) {
+                ""
+            } else {
+                "; some deals are not counted (see the reports' \"Not counted\" section)"
+            };
             super::output::note(&format!(
-                "{what}: {outputs} ({} ms)",
+                "{what}: {outputs} ({} ms){gaps}",
                 started.elapsed().as_millis()
             ));
         }

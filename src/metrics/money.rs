@@ -20,6 +20,17 @@ impl Serialize for Num {
     }
 }
 
+/// A ratio (coverage, a win rate): 0.5 is half. Serialized with four decimals, so a tool reading
+/// the JSON gets the number, not a rounded label; templates round it for people.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Default)]
+pub struct Ratio(pub f64);
+
+impl Serialize for Ratio {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64((self.0 * 10_000.0).round() / 10_000.0)
+    }
+}
+
 impl std::ops::Add for Num {
     type Output = Num;
     fn add(self, other: Num) -> Num {

@@ -16,7 +16,6 @@ pub enum Flag {
     PastCloseDate,
     NoNextStep,
     NextStepOverdue,
-    NoDecisionMaker,
     DmNotEngaged,
     RoiNotAccepted,
     NoFxRate,
@@ -25,12 +24,11 @@ pub enum Flag {
 }
 
 impl Flag {
-    pub const ALL: [Flag; 9] = [
+    pub const ALL: [Flag; 8] = [
         Flag::Stale,
         Flag::PastCloseDate,
         Flag::NoNextStep,
         Flag::NextStepOverdue,
-        Flag::NoDecisionMaker,
         Flag::DmNotEngaged,
         Flag::RoiNotAccepted,
         Flag::NoFxRate,
@@ -43,7 +41,6 @@ impl Flag {
             Flag::PastCloseDate => "past_close_date",
             Flag::NoNextStep => "no_next_step",
             Flag::NextStepOverdue => "next_step_overdue",
-            Flag::NoDecisionMaker => "no_decision_maker",
             Flag::DmNotEngaged => "dm_not_engaged",
             Flag::RoiNotAccepted => "roi_not_accepted",
             Flag::NoFxRate => "no_fx_rate",
@@ -62,7 +59,6 @@ impl Flag {
             Flag::PastCloseDate => "close date has passed",
             Flag::NoNextStep => "no next step",
             Flag::NextStepOverdue => "next step overdue",
-            Flag::NoDecisionMaker => "no decision maker named",
             Flag::DmNotEngaged => "decision maker not engaged",
             Flag::RoiNotAccepted => "ROI not accepted",
             Flag::NoFxRate => "no exchange rate: left out of totals",
@@ -106,11 +102,33 @@ impl Facts<'_> {
     }
 }
 
-/// One rule: when it applies, its flag in the reports, its warning in `check`.
+/// Which deals a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Deals {
+    Open,
+    /// Won or lost.
+    Closed,
+    /// Every deal with a stage.
+    Any,
+}
+
+/// One rule: which deals it looks at, when it applies, its flag in the reports (open deals
+/// only), its warning in `check`.
 pub struct Rule {
+    pub deals: Deals,
     pub applies: fn(&Facts) -> bool,
     pub flag: Option<Flag>,
     pub warning: Option<Warning>,
+}
+
+impl Rule {
+    fn looks_at(&self, facts: &Facts) -> bool {
+        match self.deals {
+            Deals::Open => facts.deal.is_open(facts.config),
+            Deals::Closed => facts.deal.is_closed(facts.config),
+            Deals::Any => facts.deal.stage.is_some(),
+        }
+    }
 }
 
 /// A rule's warning in `check`: its code, and where the problem is and what to say.
@@ -122,6 +140,7 @@ pub struct Warning {
 /// Every rule, in the order flags are listed.
 pub const RULES: &[Rule] = &[
     Rule {
+        deals: Deals::Open,
         applies: |f| super::is_stale(f.deal, f.config, f.today),
         flag: Some(Flag::Stale),
         warning: Some(Warning {
@@ -150,14 +169,21 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| f.deal.close_date.is_none() && !f.written("close_date"),
         flag: None,
         warning: Some(Warning {
             code: Code::NoCloseDate,
-            says: |_| (Pos::START, "this open deal has no `close_date`".into()),
+            says: |f| {
+                (
+                    f.pos("close_date"),
+                    "this open deal has no `close_date`".into(),
+                )
+            },
         }),
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| f.deal.close_date.is_some_and(|d| d < f.today),
         flag: Some(Flag::PastCloseDate),
         warning: Some(Warning {
@@ -172,14 +198,21 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| f.deal.next_step.is_none(),
         flag: Some(Flag::NoNextStep),
         warning: Some(Warning {
             code: Code::NoNextStep,
-            says: |_| (Pos::START, "this open deal has no `next_step`".into()),
+            says: |f| {
+                (
+                    f.pos("next_step"),
+                    "this open deal has no `next_step`".into(),
+                )
+            },
         }),
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| {
             f.deal.next_step.is_some() && f.deal.next_step_date.is_some_and(|d| d < f.today)
         },
@@ -196,29 +229,30 @@ pub const RULES: &[Rule] = &[
         }),
     },
     Rule {
-        applies: |f| f.deal.decision_maker.is_none(),
-        flag: Some(Flag::NoDecisionMaker),
-        warning: None,
-    },
-    Rule {
-        applies: |f| f.deal.dm_engaged != Some(true),
+        deals: Deals::Open,
+        // Unknown is not no: only an answer of false raises the flag (a missing one is a
+        // question for the one-on-one).
+        applies: |f| f.deal.dm_engaged == Some(false),
         flag: Some(Flag::DmNotEngaged),
         warning: None,
     },
     Rule {
-        applies: |f| f.deal.roi_accepted != Some(true),
+        deals: Deals::Open,
+        applies: |f| f.deal.roi_accepted == Some(false),
         flag: Some(Flag::RoiNotAccepted),
         warning: None,
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| f.deal.amount.is_none() && !f.written("amount"),
         flag: None,
         warning: Some(Warning {
             code: Code::NoAmount,
-            says: |_| (Pos::START, "this open deal has no `amount`".into()),
+            says: |f| (f.pos("amount"), "this open deal has no `amount`".into()),
         }),
     },
     Rule {
+        deals: Deals::Open,
         applies: |f| !super::money::has_rate(f.deal, f.config),
         flag: Some(Flag::NoFxRate),
         warning: Some(Warning {
@@ -229,6 +263,70 @@ pub const RULES: &[Rule] = &[
                     format!(
                         "no exchange rate for {} in `fx:`; this deal is left out of totals",
                         f.deal.currency
+                    ),
+                )
+            },
+        }),
+    },
+    Rule {
+        deals: Deals::Closed,
+        applies: |f| f.deal.close_date.is_none() && !f.written("close_date"),
+        flag: None,
+        warning: Some(Warning {
+            code: Code::ClosedWithoutDate,
+            says: |f| {
+                (
+                    f.pos("close_date"),
+                    "this deal is closed but has no `close_date`, so it counts in no period; set the day it closed (`dealbook close` does it)".into(),
+                )
+            },
+        }),
+    },
+    Rule {
+        deals: Deals::Closed,
+        applies: |f| f.deal.close_date.is_some_and(|d| d > f.today),
+        flag: None,
+        warning: Some(Warning {
+            code: Code::ClosedInFuture,
+            says: |f| {
+                let date = f.deal.close_date.unwrap_or(f.today);
+                (
+                    f.pos("close_date"),
+                    format!("this deal is closed, but its close date {date} is still to come; the reports count it as closed today: set the day it closed"),
+                )
+            },
+        }),
+    },
+    Rule {
+        deals: Deals::Any,
+        applies: |f| f.deal.amount.is_some_and(|a| a < 0.0),
+        flag: None,
+        warning: Some(Warning {
+            code: Code::NegativeAmount,
+            says: |f| {
+                (
+                    f.pos("amount"),
+                    format!(
+                        "the amount {} is negative; a deal's amount is what it is worth",
+                        f.deal.amount.unwrap_or_default()
+                    ),
+                )
+            },
+        }),
+    },
+    Rule {
+        deals: Deals::Any,
+        applies: |f| matches!((f.deal.close_date, f.deal.created), (Some(close), Some(created)) if close < created),
+        flag: None,
+        warning: Some(Warning {
+            code: Code::CloseBeforeCreated,
+            says: |f| {
+                (
+                    f.pos("close_date"),
+                    format!(
+                        "the close date {} is before the deal was created ({}); one of them is wrong",
+                        f.deal.close_date.unwrap_or(f.today),
+                        f.deal.created.unwrap_or(f.today)
                     ),
                 )
             },
@@ -245,12 +343,12 @@ pub fn flags(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Flag> {
     };
     RULES
         .iter()
-        .filter(|rule| rule.flag.is_some() && (rule.applies)(&facts))
+        .filter(|rule| rule.flag.is_some() && rule.looks_at(&facts) && (rule.applies)(&facts))
         .filter_map(|rule| rule.flag)
         .collect()
 }
 
-/// `check`'s warnings for one open deal.
+/// `check`'s warnings for one deal.
 pub fn deal_warnings(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
     let facts = Facts {
         deal,
@@ -259,7 +357,7 @@ pub fn deal_warnings(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Diag
     };
     RULES
         .iter()
-        .filter(|rule| rule.warning.is_some() && (rule.applies)(&facts))
+        .filter(|rule| rule.warning.is_some() && rule.looks_at(&facts) && (rule.applies)(&facts))
         .filter_map(|rule| {
             let warning = rule.warning.as_ref()?;
             let (pos, message) = (warning.says)(&facts);
@@ -273,13 +371,12 @@ pub fn deal_warnings(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Diag
         .collect()
 }
 
-/// Data hygiene (seed 001): `check`'s warnings for every open deal as of `today`, sorted like
-/// the index's diagnostics.
+/// Data hygiene (seed 001): `check`'s warnings for every deal as of `today`, sorted like the
+/// index's diagnostics.
 pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = index
         .deals
         .iter()
-        .filter(|d| d.is_open(config))
         .flat_map(|deal| deal_warnings(deal, config, today))
         .collect();
     diagnostic::sort(&mut found);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::money::Num;
+use super::money::{Num, Ratio};
 use super::report::{pipeline, Pipeline, ReportOptions};
 use crate::model::Config;
 use crate::model::Index;
@@ -41,13 +41,37 @@ impl Scenario {
     }
 }
 
+/// A headline number: an amount, or a ratio (coverage), each serialized as what it is.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Figure {
+    Money(Num),
+    Ratio(Ratio),
+}
+
+impl Figure {
+    fn value(self) -> f64 {
+        match self {
+            Figure::Money(n) => n.0,
+            Figure::Ratio(r) => r.0,
+        }
+    }
+
+    fn with(self, value: f64) -> Figure {
+        match self {
+            Figure::Money(_) => Figure::Money(Num(value)),
+            Figure::Ratio(_) => Figure::Ratio(Ratio(value)),
+        }
+    }
+}
+
 /// The headline numbers, before and after.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
     pub name: &'static str,
-    pub baseline: Option<Num>,
-    pub scenario: Option<Num>,
-    pub change: Option<Num>,
+    pub baseline: Option<Figure>,
+    pub scenario: Option<Figure>,
+    pub change: Option<Figure>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -127,23 +151,25 @@ pub fn whatif(
     }
     let baseline = pipeline(index, config, options, None);
     let scenario = pipeline(&changed, config, options, None);
-    let line = |name, pick: fn(&Pipeline) -> Option<Num>| {
+    let line = |name, pick: fn(&Pipeline) -> Option<Figure>| {
         let (before, after) = (pick(&baseline), pick(&scenario));
         Line {
             name,
             baseline: before,
             scenario: after,
-            change: before.zip(after).map(|(b, a)| Num(a.0 - b.0)),
+            change: before
+                .zip(after)
+                .map(|(b, a)| a.with(a.value() - b.value())),
         }
     };
     let lines = vec![
-        line("closed_won", |p| Some(p.closed_won)),
-        line("commit", |p| Some(p.commit)),
-        line("best_case", |p| Some(p.best_case)),
-        line("pipeline", |p| Some(p.pipeline)),
-        line("gap_to_quota", |p| p.gap_to_quota),
-        line("coverage", |p| p.coverage),
-        line("open_weighted", |p| Some(p.open.weighted)),
+        line("closed_won", |p| Some(Figure::Money(p.closed_won))),
+        line("commit", |p| Some(Figure::Money(p.commit))),
+        line("best_case", |p| Some(Figure::Money(p.best_case))),
+        line("pipeline", |p| Some(Figure::Money(p.pipeline))),
+        line("gap_to_quota", |p| p.gap_to_quota.map(Figure::Money)),
+        line("coverage", |p| p.coverage.map(Figure::Ratio)),
+        line("open_weighted", |p| Some(Figure::Money(p.open.weighted))),
     ];
     Ok(Outcome {
         as_of: options.as_of,

@@ -118,6 +118,17 @@ pub struct Output {
     pub audience: Audience,
 }
 
+/// From which stage on seed 002's questions are asked of a deal: before it, nobody expects a
+/// decision maker or an accepted ROI, so a missing answer is neither asked nor flagged.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AskFrom {
+    /// Who the decision maker is, and whether they are engaged (default: `demo`).
+    pub decision_maker: Option<String>,
+    /// Whether the customer accepts the ROI (default: `proposal`).
+    pub roi: Option<String>,
+}
+
 /// What a template may spend, so that a runaway one (an endless loop, text that doubles) stops
 /// with an error naming it instead of hanging or exhausting memory.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -180,6 +191,7 @@ pub struct Config {
     /// Read the git history of the repository holding the vault (`false` turns it off).
     pub history: bool,
     pub limits: Limits,
+    pub ask_from: AskFrom,
 }
 
 impl Default for Config {
@@ -199,6 +211,7 @@ impl Default for Config {
             outputs: Vec::new(),
             history: true,
             limits: Limits::default(),
+            ask_from: AskFrom::default(),
         }
     }
 }
@@ -239,6 +252,24 @@ impl Config {
 
     pub fn stage_ids(&self) -> Vec<&str> {
         self.stages.iter().map(|stage| stage.id.as_str()).collect()
+    }
+
+    /// Whether a deal in stage `stage` is asked about the decision maker (`roi` false) or the
+    /// ROI (`roi` true): from the configured stage on, else from `demo` and `proposal` (or the
+    /// first stage, when the config has no such stage).
+    pub fn asks(&self, stage: &str, roi: bool) -> bool {
+        let (configured, default) = if roi {
+            (&self.ask_from.roi, "proposal")
+        } else {
+            (&self.ask_from.decision_maker, "demo")
+        };
+        let from = configured
+            .as_deref()
+            .and_then(|id| self.stage(id))
+            .or_else(|| self.stage(default))
+            .and_then(|s| self.stage_index(&s.id))
+            .unwrap_or(0);
+        self.stage_index(stage).is_some_and(|at| at >= from)
     }
 
     /// The kind a file's folder gives it: it sits anywhere below one of the configured folders.
@@ -348,6 +379,20 @@ impl Config {
                 problems.push(problem(
                     format!("outputs[{i}].to"),
                     format!("`{}` is written by an output above already", output.to),
+                ));
+            }
+        }
+        for (key, stage) in [
+            ("ask_from.decision_maker", &self.ask_from.decision_maker),
+            ("ask_from.roi", &self.ask_from.roi),
+        ] {
+            if let Some(stage) = stage.as_deref().filter(|s| self.stage(s).is_none()) {
+                problems.push(problem(
+                    key,
+                    format!(
+                        "`{stage}` is not a stage; the stages are: {}",
+                        self.stage_ids().join(", ")
+                    ),
                 ));
             }
         }

@@ -12,6 +12,7 @@ pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("money", money);
     env.add_filter("percent", percent);
     env.add_filter("fixed", fixed);
+    env.add_filter("plural", plural);
     env.add_filter("date", date);
     env.add_filter("days_between", days_between);
     env.add_filter("flag_label", flag_label);
@@ -61,6 +62,18 @@ pub fn fixed(value: Value, digits: usize, signed: Option<bool>) -> Result<String
     } else {
         format!("{n:.digits$}")
     })
+}
+
+/// `{{ 1 | plural("deal") }}` → `1 deal`; `{{ 3 | plural("deal") }}` → `3 deals`;
+/// `{{ 2 | plural("opportunity", "opportunities") }}` for the words `s` does not make.
+pub fn plural(n: Value, one: String, many: Option<String>) -> Result<String, Error> {
+    let n = number(&n)?;
+    let word = if n == 1.0 {
+        one
+    } else {
+        many.unwrap_or_else(|| format!("{one}s"))
+    };
+    Ok(format!("{n} {word}"))
 }
 
 /// `{{ 0.425 | percent }}` → `43%`; `{{ 0.425 | percent(1) }}` → `42.5%`.

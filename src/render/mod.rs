@@ -12,9 +12,10 @@ pub mod vcard;
 use serde::Serialize;
 
 use crate::history::{History, Unavailable};
-use crate::metrics::report::{self, Pipeline, Prep, ReportOptions};
+use crate::metrics::report::{self, ManagerCopy, Pipeline, Prep, ReportOptions};
 use crate::model::Index;
 use crate::model::{Audience, Config};
+use crate::vault::Vault;
 
 pub use templates::{RenderError, TemplateError, Templates};
 
@@ -62,6 +63,8 @@ pub struct Context {
     pub audience: Audience,
     /// Why there is no history, said once, plainly; `None` when there is.
     pub history_note: Option<String>,
+    /// In the rep's own copy: what the manager's copy leaves out. `None` in the manager's.
+    pub manager_copy: Option<ManagerCopy>,
 }
 
 /// What the `whatif.*` templates see: the scenario's outcome and who it is for.
@@ -70,6 +73,31 @@ pub struct WhatifContext<'a> {
     #[serde(flatten)]
     pub outcome: &'a crate::metrics::whatif::Outcome,
     pub audience: Audience,
+}
+
+impl Context {
+    /// Whether the report left anything out (see `NotCounted`): its exit status says so.
+    pub fn is_complete(&self) -> bool {
+        self.report.pipeline().not_counted.is_empty()
+    }
+}
+
+/// The template context of a vault's report for `audience`: the numbers from its own index
+/// and history, and in the rep's copy what the manager's leaves out.
+pub fn vault_context(
+    vault: &Vault,
+    options: &ReportOptions,
+    audience: Audience,
+    history: &Result<History, Unavailable>,
+    sections: Sections,
+) -> Context {
+    let index = vault.index_for(audience);
+    let mut context = context(index, &vault.config, options, audience, history, sections);
+    if audience == Audience::Me {
+        let theirs = vault.index_for(Audience::Manager);
+        context.manager_copy = Some(report::manager_copy(index, theirs, &vault.config, options));
+    }
+    context
 }
 
 /// Computes the reports for `audience` from its own index (`Vault::index_for`) and its own
@@ -97,5 +125,6 @@ pub fn context(
         report,
         audience,
         history_note: history.err(),
+        manager_copy: None,
     }
 }

@@ -99,6 +99,8 @@ template_object!(
         deal,
         decision_maker_engaged,
         roi_accepted,
+        decision_maker_asked,
+        roi_asked,
         next_step,
         next_step_date,
         buying_signals,

@@ -672,11 +672,63 @@ fn no_amount() {
 }
 
 #[test]
-fn closed_deals_get_no_hygiene_warnings() {
+fn closed_deals_get_no_open_deal_warnings() {
     let v = TestVault::new()
-        .file("deals/won.md", md(&["---", "stage: closed_won", "---"]))
-        .file("deals/lost.md", md(&["---", "stage: Closed Lost", "---"]));
+        .file(
+            "deals/won.md",
+            md(&["---", "stage: closed_won", "close_date: 2026-11-02", "---"]),
+        )
+        .file(
+            "deals/lost.md",
+            md(&["---", "stage: Closed Lost", "close_date: 2026-10-01", "---"]),
+        );
     assert!(v.diagnostics().is_empty(), "{:#?}", v.diagnostics());
+}
+
+#[test]
+fn a_closed_deal_needs_a_close_date_that_has_come() {
+    let v = TestVault::new()
+        .file(
+            "deals/undated.md",
+            md(&["---", "stage: closed_won", "close_date:", "---"]),
+        )
+        .file(
+            "deals/ahead.md",
+            md(&["---", "stage: closed_lost", "close_date: 2026-12-24", "---"]),
+        );
+    // An empty `close_date:` is pointed at where it is written.
+    assert_eq!(
+        v.codes("deals/undated.md"),
+        [at("closed_without_date", 3, 1)]
+    );
+    assert_eq!(v.codes("deals/ahead.md"), [at("closed_in_future", 3, 13)]);
+    assert!(message(&v, "deals/ahead.md", "closed_in_future").contains("2026-12-24"));
+}
+
+#[test]
+fn values_out_of_their_range_are_warnings_with_their_own_codes() {
+    let v = TestVault::new().file(
+        "deals/odd.md",
+        deal(&[
+            "stage: demo",
+            "amount: -500",
+            "created: 2026-11-10",
+            "close_date: 2026-11-01",
+            "next_step: Call",
+        ]),
+    );
+    let codes: Vec<String> = v
+        .codes("deals/odd.md")
+        .into_iter()
+        .map(|(c, ..)| c)
+        .collect();
+    assert!(codes.contains(&"negative_amount".into()), "{codes:?}");
+    assert!(codes.contains(&"close_before_created".into()), "{codes:?}");
+    let msg = message(&v, "deals/odd.md", "close_before_created");
+    assert!(
+        msg.contains("2026-11-01") && msg.contains("2026-11-10"),
+        "{msg}"
+    );
 }
 
 #[test]

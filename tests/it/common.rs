@@ -209,3 +209,22 @@ pub fn example() -> TestVault {
     }
     vault
 }
+
+/// A report, listing or export that ran: exit status 0, or 1 when it says it left something
+/// out (a deal not counted, a file not read). Anything else fails the test.
+pub trait Reported {
+    fn reported(self) -> Self;
+}
+
+impl Reported for Assert {
+    #[track_caller]
+    fn reported(self) -> Self {
+        let code = self.get_output().status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "exited {code:?}: {}",
+            stderr(&self)
+        );
+        self
+    }
+}

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::assert::Assert;
 use assert_cmd::Command;
+
+use crate::common::Reported;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -242,12 +244,12 @@ impl Repo {
 
     /// The stdout of a command that must succeed.
     fn stdout(&self, args: &[&str]) -> String {
-        stdout(&self.run(args).success())
+        stdout(&self.run(args).reported())
     }
 
     /// The JSON stdout of a command that must succeed.
     fn json_at(&self, as_of: &str, args: &[&str]) -> Value {
-        let assert = self.run_at(as_of, args).success();
+        let assert = self.run_at(as_of, args).reported();
         let out = stdout(&assert);
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
     }
@@ -1371,9 +1373,10 @@ fn prep_since_defaults_to_the_newest_review_tag() {
     let prep = repo.json(&["prep", "--format", "json"]);
     assert_eq!(prep["since"], "2026-11-16");
     assert_eq!(prep["history"]["last_review"], Value::Null);
-    assert!(repo
-        .stdout(&["prep"])
-        .contains("since the last review on 2026-11-16"));
+    // Not a review: the sheet says so, and how long ago.
+    let md = repo.stdout(&["prep"]);
+    assert!(md.contains("since 2026-11-16 (7 days)"), "{md}");
+    assert!(!md.contains("since the last review"), "{md}");
 
     repo.run_at("2026-11-02", &["review", "mark"]).success();
     repo.write(

@@ -12,6 +12,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
+
+use crate::common::Reported;
 use std::time::{Duration, Instant};
 
 use assert_cmd::assert::Assert;
@@ -1044,7 +1046,7 @@ impl Book {
 
     /// A command's JSON output; it must succeed.
     fn json(&self, args: &[&str]) -> Value {
-        common::json(&self.run(args).success())
+        common::json(&self.run(args).reported())
     }
 
     /// A file the command wrote (`-o`, or an output of `build`), "" if there is none.
@@ -1676,7 +1678,7 @@ fn assert_manager_outputs_clean(book: &Book, extra: &[&str]) {
 #[test]
 fn build_writes_nothing_private_into_the_managers_outputs() {
     let book = book();
-    book.run(&["build"]).success();
+    book.run(&["build"]).reported();
     assert_manager_outputs_clean(&book, &[]);
     // The rep's own output, built by the same run, does show them.
     let mine = book.read(&book.vault.join("reports/mine.md"));
@@ -1914,7 +1916,7 @@ fn a_private_files_problems_are_the_reps_to_see() {
     let check = book.run(&["check"]);
     let text = common::stdout(&check) + &common::stderr(&check);
     assert_eq!(found_in(&text, PROBLEM_CANARIES).len(), 3, "{text}");
-    let prep = book.run(&["prep"]).success();
+    let prep = book.run(&["prep"]).reported();
     assert!(common::stderr(&prep).contains("CANARY-ERR-VALUE"));
 }
 

@@ -36,11 +36,11 @@ fn outcome(vault: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// `outcome`, which must succeed: its stdout.
+/// `outcome`, which must run (exit 0, or 1 when it says it left something out): its stdout.
 fn run(vault: &Path, args: &[&str]) -> String {
     let output = outcome(vault, args);
     assert!(
-        output.status.success(),
+        matches!(output.status.code(), Some(0 | 1)),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
@@ -152,7 +152,7 @@ fn output_is_byte_identical_run_to_run() {
             .args(args)
             .output()
             .unwrap();
-        assert!(output.status.success());
+        assert!(matches!(output.status.code(), Some(0 | 1)));
         output.stdout
     };
     for report in ["pipeline", "prep"] {
@@ -324,8 +324,9 @@ fn a_broken_file_is_reported_and_the_rest_renders() {
             "---\ntitle: Broken\nstage: demo\namount: [oops\n---\n",
         ),
     ]);
+    // The broken file is named, and the exit status says the report is incomplete.
     let output = outcome(dir.path(), &["pipeline"]);
-    assert!(output.status.success());
+    assert_eq!(output.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stdout.contains("Good deal"));
@@ -433,7 +434,7 @@ fn a_template_error_while_printing_is_reported() {
 /// though the report is written while it renders.
 #[test]
 fn a_reader_that_stops_early_is_no_error() {
-    let files: Vec<(String, String)> = (0..400)
+    let files: Vec<(String, String)> = (0..800)
         .map(|i| {
             let text = format!(
                 "---\ntitle: Deal number {i} with a long enough title\nstage: demo\namount: {}\nclose_date: 2026-12-15\n---\n",

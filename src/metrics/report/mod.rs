@@ -14,7 +14,7 @@ pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
-pub use uncounted::{NotCounted, Reason, Uncounted};
+pub use uncounted::{manager_copy, ManagerCopy, NotCounted, Reason, Uncounted};
 pub use view::{deal_view, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written};
 
 /// What a report is computed for.

@@ -7,7 +7,7 @@ use super::uncounted::{not_counted, NotCounted};
 use super::view::{deal_views, DealView, SharedDeal, StageTotals, Totals};
 use super::ReportOptions;
 use crate::history::History;
-use crate::metrics::money::Num;
+use crate::metrics::money::{Num, Ratio};
 use crate::metrics::rules::Flag;
 use crate::model::{Config, ForecastCategory, Index, Period};
 
@@ -19,8 +19,8 @@ pub struct Conversion {
     pub won_count: usize,
     pub lost_count: usize,
     /// won ÷ (won + lost), by count and by value, as ratios (0.5 is half).
-    pub win_rate_count: Option<Num>,
-    pub win_rate_value: Option<Num>,
+    pub win_rate_count: Option<Ratio>,
+    pub win_rate_value: Option<Ratio>,
     pub average_won: Option<Num>,
     pub median_cycle_days: Option<Num>,
     /// Gap to quota ÷ average won deal, rounded up.
@@ -41,7 +41,7 @@ pub struct Pipeline {
     pub pipeline: Num,
     pub gap_to_quota: Option<Num>,
     /// Open pipeline closing in the period ÷ gap to quota.
-    pub coverage: Option<Num>,
+    pub coverage: Option<Ratio>,
     pub open: Totals,
     pub by_stage: Vec<StageTotals>,
     /// Every open deal, by close date then id.
@@ -95,7 +95,7 @@ pub(super) fn summarize(
     let gap_to_quota = quota.map(|q| Num((q.0 - closed_won.0).max(0.0)));
     let coverage = gap_to_quota
         .filter(|gap| gap.0 > 0.0)
-        .map(|gap| Num((commit.0 + best_case.0 + pipeline.0) / gap.0));
+        .map(|gap| Ratio((commit.0 + best_case.0 + pipeline.0) / gap.0));
 
     let mut totals = Totals::default();
     let mut by_stage: Vec<StageTotals> = config
@@ -164,6 +164,7 @@ fn conversion(
     let value =
         |deals: &[&&DealView]| -> f64 { deals.iter().filter_map(|d| d.amount).map(|a| a.0).sum() };
     let ratio = |a: f64, b: f64| (b > 0.0).then(|| Num(a / b));
+    let share = |a: f64, b: f64| (b > 0.0).then(|| Ratio(a / b));
     let won_value = value(&won);
     let won_with_amount = won.iter().filter(|d| d.amount.is_some()).count();
     let average_won = ratio(won_value, won_with_amount as f64);
@@ -182,8 +183,8 @@ fn conversion(
         to,
         won_count: won.len(),
         lost_count: lost.len(),
-        win_rate_count: ratio(won.len() as f64, (won.len() + lost.len()) as f64),
-        win_rate_value: ratio(won_value, won_value + value(&lost)),
+        win_rate_count: share(won.len() as f64, (won.len() + lost.len()) as f64),
+        win_rate_value: share(won_value, won_value + value(&lost)),
         deals_needed: match (gap, average_won) {
             (Some(gap), Some(avg)) if avg.0 > 0.0 => Some((gap.0 / avg.0).ceil() as u64),
             _ => None,

@@ -88,6 +88,10 @@ pub struct Review {
     pub deal: SharedDeal,
     pub decision_maker_engaged: Option<bool>,
     pub roi_accepted: Option<bool>,
+    /// Whether the deal is far enough along for the decision-maker and ROI questions
+    /// (`ask_from` in the config): before, a missing answer is neither asked nor flagged.
+    pub decision_maker_asked: bool,
+    pub roi_asked: bool,
     pub next_step: Option<String>,
     pub next_step_date: Option<NaiveDate>,
     pub buying_signals: Option<String>,
@@ -120,6 +124,9 @@ pub struct Prep {
     #[serde(flatten)]
     pub pipeline: Pipeline,
     pub since: NaiveDate,
+    /// Whether `since` is the last review marked with `review mark` (else it was given, or a
+    /// week ago).
+    pub since_review: bool,
     pub changes: Changes,
     pub needs_help: Vec<Shared<DealSynopsis>>,
     pub reviews: Vec<Shared<Review>>,
@@ -196,7 +203,7 @@ pub fn prep(
     let reviews = pipeline
         .deals
         .iter()
-        .map(|d| Shared::new(review(d, as_of)))
+        .map(|d| Shared::new(review(d, config, as_of)))
         .collect();
 
     let closed_since = |d: &DealView| d.closed_on.is_some_and(|c| since <= c && c <= as_of);
@@ -224,6 +231,7 @@ pub fn prep(
 
     Prep {
         since,
+        since_review: history.and_then(|h| h.last_review(as_of)) == Some(since),
         changes,
         needs_help,
         reviews,
@@ -256,7 +264,7 @@ fn history_view(
     }
 }
 
-fn review(deal: &SharedDeal, as_of: NaiveDate) -> Review {
+fn review(deal: &SharedDeal, config: &Config, as_of: NaiveDate) -> Review {
     let buying_signals = deal
         .written
         .deal()
@@ -270,14 +278,17 @@ fn review(deal: &SharedDeal, as_of: NaiveDate) -> Review {
         .filter(|t| !t.done && t.due.is_some())
         .cloned()
         .collect();
+    // Before the stage the config asks them from, nobody expects these answers.
+    let decision_maker_asked = config.asks(&deal.stage, false);
+    let roi_asked = config.asks(&deal.stage, true);
     let mut gaps = Vec::new();
-    if deal.decision_maker.is_none() {
+    if decision_maker_asked && deal.decision_maker.is_none() {
         gaps.push(Question::DecisionMaker);
     }
-    if deal.dm_engaged != Some(true) {
+    if decision_maker_asked && deal.dm_engaged != Some(true) {
         gaps.push(Question::DecisionMakerEngaged);
     }
-    if deal.roi_accepted != Some(true) {
+    if roi_asked && deal.roi_accepted != Some(true) {
         gaps.push(Question::RoiAccepted);
     }
     match (&deal.next_step, deal.next_step_date) {
@@ -295,6 +306,8 @@ fn review(deal: &SharedDeal, as_of: NaiveDate) -> Review {
     Review {
         decision_maker_engaged: deal.dm_engaged,
         roi_accepted: deal.roi_accepted,
+        decision_maker_asked,
+        roi_asked,
         next_step: deal.next_step.clone(),
         next_step_date: deal.next_step_date,
         buying_signals,

@@ -117,7 +117,11 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
                 said.map_or("no stage".into(), |d| d.message.clone()),
             );
         } else if counts_now(deal, config, options) {
-            if deal.amount.is_none() {
+            // A bad amount is always left out; a missing one only where the period's numbers
+            // need it (a deal not yet sized, closing later, is no gap in them).
+            let bad = written(deal, "amount").is_some();
+            let in_period = deal.close_date.is_some_and(|d| options.period.contains(d));
+            if deal.amount.is_none() && (bad || in_period) {
                 let said = problem(index, &record.path, &[Code::WrongType, Code::OutOfRange])
                     .filter(|d| d.line == record.pos("amount").line);
                 add(
@@ -126,7 +130,9 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
                     said.map_or("no amount".into(), |d| d.message.clone()),
                 );
             }
-            if deal.close_date.is_none() {
+            // Without a close date, an amount is in no period (a deal with neither leaves
+            // nothing out).
+            if deal.close_date.is_none() && (deal.amount.is_some() || bad) {
                 let detail = if deal.is_open(config) {
                     "no close date, so it is in no period's forecast"
                 } else {
@@ -188,4 +194,71 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
         total,
         unnamed_files: index.unreadable.saturating_sub(named),
     }
+}
+
+/// What the manager's copy of a report leaves out, for the rep's own copy: so the rep knows
+/// what the manager will not see before showing it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ManagerCopy {
+    /// Private deals that count in this report (open, or closed in the period): in none of
+    /// the manager's numbers.
+    pub private_deals: usize,
+    /// Their amounts, in the base currency.
+    pub private_amount: Num,
+    /// Records the manager sees without their `## Private` sections (and the log entries and
+    /// tasks in them).
+    pub records_with_private_sections: usize,
+    /// Field values the manager's copy leaves out (`private_fields`, links to private records).
+    pub private_fields: usize,
+}
+
+impl ManagerCopy {
+    pub fn is_empty(&self) -> bool {
+        *self == ManagerCopy::default()
+    }
+}
+
+/// How the manager's copy (`theirs`) differs from the rep's (`mine`).
+pub fn manager_copy(
+    mine: &Index,
+    theirs: &Index,
+    config: &Config,
+    options: &ReportOptions,
+) -> ManagerCopy {
+    let mut copy = ManagerCopy::default();
+    for deal in &mine.deals {
+        let Some(seen) = theirs.deal(&deal.record.id) else {
+            if counts_now(deal, config, options) {
+                copy.private_deals += 1;
+                copy.private_amount =
+                    copy.private_amount + Num(base_amount(deal, config).unwrap_or(0.0));
+            }
+            continue;
+        };
+        differences(&deal.record, &seen.record, &mut copy);
+    }
+    for contact in &mine.contacts {
+        if let Some(seen) = theirs.contact(&contact.record.id) {
+            differences(&contact.record, &seen.record, &mut copy);
+        }
+    }
+    for account in &mine.accounts {
+        if let Some(seen) = theirs.account(&account.record.id) {
+            differences(&account.record, &seen.record, &mut copy);
+        }
+    }
+    copy
+}
+
+fn differences(mine: &crate::model::Record, theirs: &crate::model::Record, copy: &mut ManagerCopy) {
+    let body = &mine.body;
+    let private_body = !body.private_sections.is_empty()
+        || body.log.iter().any(|e| e.private)
+        || body.tasks.iter().any(|t| t.private);
+    copy.records_with_private_sections += usize::from(private_body);
+    copy.private_fields += mine
+        .fields
+        .names()
+        .filter(|n| !theirs.fields.contains_key(n))
+        .count();
 }
