@@ -1,12 +1,12 @@
-//! `new`, `set`, `unset`, `log`, `done`: edits that touch only the lines they change.
+//! `new`, `set`, `unset`, `log`, `done`, `close`: edits that touch only the lines they change.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{anyhow, Context as _};
 use chrono::NaiveDate;
 
-use dealbook::model::{AnyRecord, Config, Kind, Task};
+use dealbook::model::{AnyRecord, Config, Contact, Deal, Kind, Task};
 use dealbook::parse;
 use dealbook::write::{atomic, edit, place, values};
 use dealbook::{Code, Vault};
@@ -53,6 +53,25 @@ pub struct LogArgs {
     date: Option<NaiveDate>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Outcome {
+    Won,
+    Lost,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CloseArgs {
+    /// The deal: its id, its file path, or its title.
+    id: String,
+    outcome: Outcome,
+    /// The day it closed (default: --as-of, else today).
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = super::parse_date)]
+    date: Option<NaiveDate>,
+    /// Why it was won or lost: written to `win_reason:` or `loss_reason:` and to the log.
+    #[arg(long, value_name = "TEXT")]
+    reason: Option<String>,
+}
+
 #[derive(Debug, clap::Args)]
 pub struct DoneArgs {
     id: String,
@@ -65,15 +84,12 @@ pub struct DoneArgs {
 /// A record that is a link is edited where the link points, inside the vault.
 fn edit_record(
     vault: &Vault,
-    wanted: &str,
+    relative: &Path,
     mut edit: impl FnMut(&str) -> anyhow::Result<String>,
 ) -> anyhow::Result<()> {
-    let relative = vault
-        .find(wanted)
-        .map_err(|e| super::UsageError(e.to_string()))?;
-    let real = place::resolve(&vault.root, &relative, false)
+    let real = place::resolve(&vault.root, relative, false)
         .with_context(|| format!("cannot edit {}", relative.display()))?;
-    let kind = vault.config.folder_kind(&relative);
+    let kind = vault.config.folder_kind(relative);
     let updated = atomic::update(&real, |bytes| {
         let text = std::str::from_utf8(bytes).map_err(|_| {
             anyhow!(
@@ -82,7 +98,7 @@ fn edit_record(
             )
         })?;
         let new = edit(text)?;
-        check_still_parses(vault, &relative, kind, text, &new)?;
+        check_still_parses(vault, relative, kind, text, &new)?;
         Ok(new.into_bytes())
     });
     let updated = match updated {
@@ -92,7 +108,7 @@ fn edit_record(
     };
     super::output::print(&format!(
         "{}\n",
-        super::display_path(&vault.root, &relative).display()
+        super::display_path(&vault.root, relative).display()
     ))?;
     for copy in &updated.kept {
         let copy = place::within(&vault.root, copy).unwrap_or_else(|| copy.clone());
@@ -103,6 +119,26 @@ fn edit_record(
         ));
     }
     Ok(())
+}
+
+/// The file of the record the rep named.
+fn find(vault: &Vault, wanted: &str) -> anyhow::Result<PathBuf> {
+    vault
+        .find(wanted)
+        .map_err(|e| super::UsageError(e.to_string()).into())
+}
+
+fn deal_at<'a>(vault: &'a Vault, path: &Path) -> Option<&'a Deal> {
+    let deals = &vault.index.deals;
+    deals.iter().find(|d| d.record.path == path).map(|d| &**d)
+}
+
+fn contact_at<'a>(vault: &'a Vault, path: &Path) -> Option<&'a Contact> {
+    let contacts = &vault.index.contacts;
+    contacts
+        .iter()
+        .find(|c| c.record.path == path)
+        .map(|c| &**c)
 }
 
 fn check_still_parses(
@@ -150,18 +186,114 @@ fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::
     Ok(text)
 }
 
-pub fn run_set(args: SetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
+pub fn run_set(mut args: SetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    edit_record(&vault, &args.id, |text| {
+    let relative = find(&vault, &args.id)?;
+    let stamp = deal_at(&vault, &relative)
+        .and_then(|deal| close_date_stamp(&vault.config, deal, &args.fields, env.today()));
+    if let Some(stamp) = &stamp {
+        args.fields.push(format!("close_date={}", stamp.date));
+    }
+    edit_record(&vault, &relative, |text| {
         assign(&vault.config, text.to_string(), &args.fields)
+    })?;
+    if let Some(stamp) = stamp {
+        let was = stamp
+            .was
+            .map_or("it had none".to_string(), |d| format!("it was {d}"));
+        super::output::print(&format!(
+            "close_date set to {} ({was}): a closed deal closes on or before the day it is marked; give close_date= to choose the day\n",
+            stamp.date
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The close date `set` writes along with a won or lost stage.
+struct CloseDateStamp {
+    date: NaiveDate,
+    was: Option<NaiveDate>,
+}
+
+/// Moving a deal to a won or lost stage closes it today (`--as-of`) unless the same command
+/// gives `close_date=` or the deal already closed on or before today: a loss dated in the
+/// future would fall outside the win rate and the lost list.
+fn close_date_stamp(
+    config: &Config,
+    deal: &Deal,
+    assignments: &[String],
+    today: NaiveDate,
+) -> Option<CloseDateStamp> {
+    let value_of = |field: &str| {
+        assignments.iter().rev().find_map(|a| {
+            let (key, value) = values::split_assignment(a).ok()?;
+            (key == field).then_some(value)
+        })
+    };
+    let closes = config
+        .stage(value_of("stage")?)
+        .is_some_and(|s| !s.is_open());
+    let dated = deal.close_date.is_some_and(|d| d <= today);
+    (closes && value_of("close_date").is_none() && !dated).then_some(CloseDateStamp {
+        date: today,
+        was: deal.close_date,
+    })
+}
+
+pub fn run_close(args: CloseArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
+    let vault = env.load()?;
+    let config = &vault.config;
+    let relative = find(&vault, &args.id)?;
+    if deal_at(&vault, &relative).is_none() {
+        return Err(super::UsageError(format!(
+            "{} is not a deal dealbook can read; only a deal can be closed (see `dealbook check`)",
+            relative.display()
+        ))
+        .into());
+    }
+    let (word, reason_field) = match args.outcome {
+        Outcome::Won => ("won", "win_reason"),
+        Outcome::Lost => ("lost", "loss_reason"),
+    };
+    let stage = config
+        .stages
+        .iter()
+        .find(|s| {
+            if args.outcome == Outcome::Won {
+                s.won
+            } else {
+                s.lost
+            }
+        })
+        .ok_or_else(|| {
+            super::UsageError(format!(
+                "dealbook.yaml has no {word} stage (a stage with `{word}: true`)"
+            ))
+        })?;
+    let date = args.date.unwrap_or_else(|| env.today());
+    let reason = args
+        .reason
+        .as_deref()
+        .map(|r| r.replace(['\n', '\r'], " ").trim().to_string())
+        .filter(|r| !r.is_empty());
+    let mut fields = vec![format!("stage={}", stage.id), format!("close_date={date}")];
+    let mut entry = format!("Closed {word}");
+    if let Some(reason) = &reason {
+        fields.push(format!("{reason_field}={reason}"));
+        entry = format!("{entry}: {reason}");
+    }
+    edit_record(&vault, &relative, |text| {
+        let text = assign(config, text.to_string(), &fields)?;
+        edit::add_log(&text, date, &entry).map_err(|e| anyhow!(e))
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_unset(args: UnsetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
+    let relative = find(&vault, &args.id)?;
     let mut missing = Vec::new();
-    edit_record(&vault, &args.id, |text| {
+    edit_record(&vault, &relative, |text| {
         missing.clear();
         let mut text = text.to_string();
         for key in &args.keys {
@@ -184,19 +316,28 @@ pub fn run_log(args: LogArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
     let entry = args.text.replace(['\n', '\r'], " ");
     let date = args.date.unwrap_or_else(|| env.today());
-    edit_record(&vault, &args.id, |text| {
-        edit::add_log(text, date, entry.trim()).map_err(|e| anyhow!(e))
+    let relative = find(&vault, &args.id)?;
+    // Talking to a contact is contact: their `last_contact` moves up to the entry's day.
+    let moves_last_contact = contact_at(&vault, &relative)
+        .is_some_and(|c| c.last_contact.is_none_or(|last| last < date));
+    edit_record(&vault, &relative, |text| {
+        let text = edit::add_log(text, date, entry.trim()).map_err(|e| anyhow!(e))?;
+        if moves_last_contact {
+            return assign(&vault.config, text, &[format!("last_contact={date}")]);
+        }
+        Ok(text)
     })?;
+    if moves_last_contact {
+        super::output::print(&format!("last_contact set to {date}\n"))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let relative = vault
-        .find(&args.id)
-        .map_err(|e| super::UsageError(e.to_string()))?;
+    let relative = find(&vault, &args.id)?;
     let kind = vault.config.folder_kind(&relative);
-    edit_record(&vault, &args.id, |text| {
+    edit_record(&vault, &relative, |text| {
         let parsed = parse::parse_file(&relative, text.as_bytes(), kind, &vault.config);
         let Some(record) = &parsed.record else {
             return Err(anyhow!(

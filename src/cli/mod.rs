@@ -75,6 +75,8 @@ enum Command {
     Log(edit::LogArgs),
     /// Tick the one open task whose text contains TEXT.
     Done(edit::DoneArgs),
+    /// Close a deal as won or lost: its stage, close date, reason and a log entry.
+    Close(edit::CloseArgs),
     /// Stage moves, amount changes and close-date pushes, from the vault's git history.
     History(history::Args),
     /// Mark the last one-on-one, so the next `prep` knows what is new.
@@ -151,6 +153,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Set(args) => edit::run_set(args, &env),
         Command::Unset(args) => edit::run_unset(args, &env),
         Command::Log(args) => edit::run_log(args, &env),
+        Command::Close(args) => edit::run_close(args, &env),
         Command::Done(args) => edit::run_done(args, &env),
         Command::History(args) => history::run(args, &env),
         Command::Review(command) => history::run_review(command, &env),

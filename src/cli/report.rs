@@ -69,12 +69,7 @@ pub fn run_report(report: Report, args: ReportArgs, env: &super::Env) -> anyhow:
     let (vault, context) = load_context(&args.scope, env, sections)?;
     let output = args.output.as_deref();
     let done = match (args.format, report) {
-        (Format::Json, Report::Pipeline) => emit(
-            &vault,
-            &(serde_json::to_string_pretty(context.report.pipeline())? + "\n"),
-            output,
-        ),
-        (Format::Json, Report::Prep) => emit(
+        (Format::Json, _) => emit(
             &vault,
             &(serde_json::to_string_pretty(&context)? + "\n"),
             output,

@@ -174,6 +174,8 @@ pub struct Deal {
     pub dm_engaged: Option<bool>,
     pub roi_accepted: Option<bool>,
     pub champion: Option<Link>,
+    pub win_reason: Option<String>,
+    pub loss_reason: Option<String>,
     pub created: Option<NaiveDate>,
 }
 

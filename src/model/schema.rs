@@ -110,6 +110,8 @@ pub const FIELDS: &[FieldSpec] = &[
     field("dm_engaged", DEAL, Bool),
     field("roi_accepted", DEAL, Bool),
     field("champion", DEAL, Link),
+    field("win_reason", DEAL, Text),
+    field("loss_reason", DEAL, Text),
     field("role", CONTACT, Text),
     field("email", CONTACT, Text),
     field("phone", CONTACT, Text),

@@ -341,6 +341,8 @@ pub fn build(
                 dm_engaged: read.boolean("dm_engaged"),
                 roi_accepted: read.boolean("roi_accepted"),
                 champion: read.link("champion"),
+                win_reason: read.text("win_reason"),
+                loss_reason: read.text("loss_reason"),
                 created: read.date("created"),
                 // The reader's last use is above, so the fields move rather than copy.
                 record: record(fields, body),

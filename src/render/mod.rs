@@ -64,6 +64,7 @@ pub struct Context {
     /// Why there is no history, said once, plainly; `None` when there is.
     pub history_note: Option<String>,
     /// In the rep's own copy: what the manager's copy leaves out. `None` in the manager's.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_copy: Option<ManagerCopy>,
 }
 

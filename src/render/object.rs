@@ -68,6 +68,7 @@ template_object!(
         dm_engaged,
         roi_accepted,
         champion,
+        reason,
         last_activity,
         days_since_activity,
         push_count,

@@ -10,7 +10,7 @@ use super::{escape, filters};
 use crate::model::Limits;
 
 /// The templates that ship inside the binary, by name.
-pub const BUILT_IN: [(&str, &str); 10] = [
+pub const BUILT_IN: [(&str, &str); 11] = [
     ("pipeline.md", include_str!("../../templates/pipeline.md")),
     ("prep.md", include_str!("../../templates/prep.md")),
     (
@@ -20,6 +20,10 @@ pub const BUILT_IN: [(&str, &str); 10] = [
     ("prep.html", include_str!("../../templates/prep.html")),
     ("whatif.md", include_str!("../../templates/whatif.md")),
     ("whatif.html", include_str!("../../templates/whatif.html")),
+    (
+        "report-parts.md",
+        include_str!("../../templates/report-parts.md"),
+    ),
     (
         "report-parts.html",
         include_str!("../../templates/report-parts.html"),

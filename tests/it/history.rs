@@ -1855,3 +1855,197 @@ fn watch_sees_a_commit_made_while_it_runs() {
     assert_eq!(first, "acme demo 53\n");
     assert_eq!(after, "acme proposal 22\nother demo 0\n");
 }
+
+// Closing a deal
+
+/// A quarter's pipeline, reviewed on 2026-11-09, then three deals closed on 2026-11-23: one with
+/// `close … won`, one with `close … lost --date`, and one with `set stage=closed_lost` whose
+/// close date was still in the quarter's future.
+fn closed_this_week() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "dealbook.yaml",
+        "currency: USD\nquota: { 2026-Q4: 100000 }\n",
+    )
+    .write(
+        "deals/winner.md",
+        &basic("Winner plc", "negotiation", "40000", "2026-12-20"),
+    )
+    .write(
+        "deals/loser.md",
+        &basic("Loser GmbH", "proposal", "8000", "2026-12-12"),
+    )
+    .write(
+        "deals/dropped.md",
+        &basic("Dropped BV", "demo", "7000", "2026-12-18"),
+    )
+    .write(
+        "deals/steady.md",
+        &basic("Steady Co", "proposal", "10000", "2026-12-10"),
+    );
+    repo.commit("2026-11-01", "the quarter's deals");
+    repo.run_at("2026-11-09", &["review", "mark"]).success();
+    repo.run(&[
+        "close",
+        "winner",
+        "won",
+        "--reason",
+        "Best integration story",
+    ])
+    .success();
+    repo.run(&[
+        "close",
+        "Loser GmbH",
+        "lost",
+        "--date",
+        "2026-11-20",
+        "--reason",
+        "Went with the incumbent",
+    ])
+    .success();
+    let said = stdout(&repo.run(&["set", "dropped", "stage=closed_lost"]).success());
+    assert!(
+        said.contains("close_date set to 2026-11-23 (it was 2026-12-18)"),
+        "set says it stamped the close date: {said}"
+    );
+    repo
+}
+
+#[test]
+fn close_sets_the_stage_the_close_date_the_reason_and_a_log_entry() {
+    let repo = closed_this_week();
+    let winner = std::fs::read_to_string(repo.vault.join("deals/winner.md")).unwrap();
+    // The stage and close date change in place; the reason is a new key at the end of the
+    // front matter; the log keeps its oldest-first order.
+    let expected = basic("Winner plc", "closed_won", "40000", "2026-11-23").replacen(
+        "---\nContext",
+        "win_reason: Best integration story\n---\nContext",
+        1,
+    ) + "- 2026-11-23: Closed won: Best integration story\n";
+    assert_eq!(winner, expected, "only the changed lines differ");
+
+    let loser = std::fs::read_to_string(repo.vault.join("deals/loser.md")).unwrap();
+    assert!(loser.contains("stage: closed_lost\n"), "{loser}");
+    assert!(
+        loser.contains("close_date: 2026-11-20\n"),
+        "--date: {loser}"
+    );
+    assert!(
+        loser.contains("loss_reason: Went with the incumbent\n"),
+        "{loser}"
+    );
+    assert!(
+        loser.contains("- 2026-11-20: Closed lost: Went with the incumbent\n"),
+        "{loser}"
+    );
+    let dropped = std::fs::read_to_string(repo.vault.join("deals/dropped.md")).unwrap();
+    assert!(dropped.contains("close_date: 2026-11-23\n"), "{dropped}");
+    repo.run(&["check"]).success();
+}
+
+#[test]
+fn after_closing_the_win_rate_the_won_and_lost_lists_and_the_waterfall_agree() {
+    let repo = closed_this_week();
+    let prep = repo.json(&["prep", "--format", "json"]);
+    let ids = |list: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = list
+            .as_array()
+            .unwrap_or_else(|| panic!("a list: {list:#}"))
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(ids(&prep["changes"]["won"]), ["winner"]);
+    assert_eq!(ids(&prep["changes"]["lost"]), ["dropped", "loser"]);
+    let w = &prep["history"]["waterfall"];
+    assert_eq!(term_ids(w, "won"), ["winner"], "{w:#}");
+    let mut lost = term_ids(w, "lost");
+    lost.sort();
+    assert_eq!(lost, ["dropped", "loser"], "{w:#}");
+    assert_eq!(number(&w["lost"]["total"]), 15000.0);
+
+    let conversion = &prep["conversion"];
+    assert_eq!(conversion["won_count"], 1, "{conversion:#}");
+    assert_eq!(conversion["lost_count"], 2, "{conversion:#}");
+    assert_eq!(conversion["win_rate_count"], 0.3333, "{conversion:#}");
+    // 40,000 won of 55,000 closed.
+    assert_eq!(conversion["win_rate_value"], 0.7273, "{conversion:#}");
+    assert_eq!(number(&prep["closed_won"]), 40000.0);
+
+    // The sheet the rep reads says the same, with the reasons.
+    let sheet = repo.stdout(&["prep"]);
+    assert!(
+        sheet.contains("win rate 33% by count, 73% by value"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("- Lost: Loser GmbH — closed_lost · $8,000 · closed 2026-11-20 — Went with the incumbent\n"),
+        "{sheet}"
+    );
+    assert!(
+        sheet.contains("- Won: Winner plc — closed_won · $40,000 · closed 2026-11-23 — Best integration story\n"),
+        "{sheet}"
+    );
+}
+
+#[test]
+fn set_to_a_closed_stage_keeps_a_close_date_given_or_already_past() {
+    let repo = Repo::new();
+    repo.write("dealbook.yaml", "currency: USD\n")
+        .write(
+            "deals/given.md",
+            &basic("Given", "proposal", "1000", "2027-01-10"),
+        )
+        .write(
+            "deals/past.md",
+            &basic("Past", "proposal", "1000", "2026-11-02"),
+        )
+        .write("deals/undated.md", &deal(&[("stage", "demo")]));
+    let quiet = |args: &[&str]| stdout(&repo.run(args).success());
+    let said = quiet(&["set", "given", "stage=closed_won", "close_date=2026-11-18"]);
+    assert!(!said.contains("close_date set"), "{said}");
+    let said = quiet(&["set", "past", "stage=Closed Lost"]);
+    assert!(
+        !said.contains("close_date set"),
+        "already closed before today: {said}"
+    );
+    let said = quiet(&["set", "undated", "stage=closed_lost"]);
+    assert!(
+        said.contains("close_date set to 2026-11-23 (it had none)"),
+        "{said}"
+    );
+    let read = |path: &str| std::fs::read_to_string(repo.vault.join(path)).unwrap();
+    assert!(read("deals/given.md").contains("close_date: 2026-11-18\n"));
+    let past = read("deals/past.md");
+    assert!(past.contains("stage: closed_lost\n") && past.contains("close_date: 2026-11-02\n"));
+    assert!(read("deals/undated.md").contains("close_date: 2026-11-23\n"));
+    // Reopening a deal leaves its close date alone.
+    let said = quiet(&["set", "past", "stage=proposal"]);
+    assert!(!said.contains("close_date set"), "{said}");
+}
+
+#[test]
+fn close_refuses_what_is_not_a_deal_and_a_config_without_a_lost_stage() {
+    let repo = Repo::new();
+    repo.write(
+        "dealbook.yaml",
+        "stages:\n  - { id: open, probability: 50 }\n  - { id: won, probability: 100, won: true }\n",
+    )
+    .write("deals/d.md", &deal(&[("stage", "open")]))
+    .write("contacts/jane.md", "---\nname: Jane\n---\n");
+    let before = std::fs::read_to_string(repo.vault.join("deals/d.md")).unwrap();
+    let said = stderr(&repo.run(&["close", "d", "lost"]).code(2));
+    assert!(said.contains("no lost stage"), "{said}");
+    let said = stderr(&repo.run(&["close", "jane", "won"]).code(2));
+    assert!(said.contains("only a deal can be closed"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(repo.vault.join("deals/d.md")).unwrap(),
+        before
+    );
+    repo.run(&["close", "d", "won"]).success();
+    assert!(std::fs::read_to_string(repo.vault.join("deals/d.md"))
+        .unwrap()
+        .contains("stage: won\nclose_date: 2026-11-23\n---"));
+}

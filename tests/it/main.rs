@@ -5,6 +5,7 @@ mod architecture;
 mod check;
 mod cli;
 mod common;
+mod counted;
 mod edit;
 mod errors;
 mod hardening;

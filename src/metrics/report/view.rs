@@ -45,6 +45,8 @@ pub struct DealView {
     pub dm_engaged: Option<bool>,
     pub roi_accepted: Option<bool>,
     pub champion: Option<String>,
+    /// Why it was won (`win_reason`) or lost (`loss_reason`), for a closed deal.
+    pub reason: Option<String>,
     pub last_activity: Option<NaiveDate>,
     pub days_since_activity: Option<i64>,
     /// From git history (`None` without it): times the close date moved later.
@@ -236,6 +238,13 @@ pub fn deal_view(
         dm_engaged: deal.dm_engaged,
         roi_accepted: deal.roi_accepted,
         champion: name_of(index, &deal.champion, true),
+        reason: if stage.won {
+            deal.win_reason.clone()
+        } else if stage.lost {
+            deal.loss_reason.clone()
+        } else {
+            None
+        },
         last_activity: last,
         days_since_activity: last.map(|d| (options.as_of - d).num_days()),
         push_count: trend.map(|t| t.push_count),
