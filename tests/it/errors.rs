@@ -279,6 +279,78 @@ fn no_fx_rate() {
     );
 }
 
+#[test]
+fn negative_amount() {
+    let text = deal_with("amount: 48000", "amount: -48000");
+    insta::assert_snapshot!(
+        "negative_amount",
+        check(&vault(&[("deals/acme.md", text.as_bytes())]))
+    );
+}
+
+#[test]
+fn close_before_created() {
+    let text = deal_with(
+        "close_date: 2026-12-15\n",
+        "close_date: 2026-12-15\ncreated: 2027-01-04\n",
+    );
+    insta::assert_snapshot!(
+        "close_before_created",
+        check(&vault(&[("deals/acme.md", text.as_bytes())]))
+    );
+}
+
+#[test]
+fn closed_without_date() {
+    let text = deal_with("stage: proposal", "stage: closed_won").replacen(
+        "close_date: 2026-12-15\n",
+        "close_date:\n",
+        1,
+    );
+    insta::assert_snapshot!(
+        "closed_without_date",
+        check(&vault(&[("deals/acme.md", text.as_bytes())]))
+    );
+}
+
+#[test]
+fn closed_in_future() {
+    let text = deal_with("stage: proposal", "stage: closed_lost");
+    insta::assert_snapshot!(
+        "closed_in_future",
+        check(&vault(&[("deals/acme.md", text.as_bytes())]))
+    );
+}
+
+/// Every code dealbook can report has its reproducer here and its row in the README's table.
+#[test]
+fn every_code_is_in_the_catalogue_and_the_readme() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(root.join("src/diagnostic.rs")).unwrap();
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let codes: Vec<&str> = source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("Code::"))
+        .filter_map(|rest| rest.split_once(" => \"")?.1.strip_suffix("\","))
+        .collect();
+    assert!(
+        codes.len() > 20,
+        "read the codes from src/diagnostic.rs: {codes:?}"
+    );
+    for code in codes {
+        let snapshot = root.join(format!("tests/it/snapshots/it__errors__{code}.snap"));
+        assert!(
+            snapshot.exists(),
+            "no reproducer for `{code}`: {}",
+            snapshot.display()
+        );
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "`{code}` is not in the README"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Everything at once, in check's order, as text and as JSON
 

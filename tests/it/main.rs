@@ -8,6 +8,7 @@ mod common;
 mod counted;
 mod edit;
 mod errors;
+mod flags;
 mod hardening;
 mod history;
 mod list;
