@@ -228,3 +228,23 @@ impl Reported for Assert {
         self
     }
 }
+
+/// Whether `program` is on the PATH. When it is not, the test skips with a printed reason,
+/// unless `CI=true`, where a missing program must not hide a failure.
+pub fn have(program: &str) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let found = std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| {
+            std::fs::metadata(dir.join(program))
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        })
+    });
+    if !found {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "`{program}` is needed for this test and CI=true: install it"
+        );
+        eprintln!("skipped: `{program}` is not installed");
+    }
+    found
+}

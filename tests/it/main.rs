@@ -2,6 +2,7 @@
 //! drive the real `dealbook` binary on vaults built in temp folders and on `example-vault/`.
 
 mod architecture;
+mod browser;
 mod check;
 mod cli;
 mod common;

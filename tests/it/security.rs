@@ -22,7 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use common::{json, md, stderr, stdout, TestVault, AS_OF, CLEAN_DEAL};
+use common::{have, json, md, stderr, stdout, TestVault, AS_OF, CLEAN_DEAL};
 
 /// The longest a command that must "end promptly" may take: generous for a debug build on a
 /// busy two-core machine, where each of these takes well under a second.
@@ -30,25 +30,6 @@ const PROMPTLY: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/// Whether `program` is on the PATH. When it is not, the test skips with a printed reason,
-/// unless `CI=true`, where a missing program must not hide a failure.
-fn have(program: &str) -> bool {
-    let found = std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| {
-            std::fs::metadata(dir.join(program))
-                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-        })
-    });
-    if !found {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "`{program}` is needed for this test and CI=true: install it"
-        );
-        eprintln!("skipped: `{program}` is not installed");
-    }
-    found
-}
 
 /// A deal with a title, an amount and a stage, closing this quarter.
 fn deal(title: &str, amount: &str) -> String {
