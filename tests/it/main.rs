@@ -15,6 +15,7 @@ mod history;
 mod list;
 mod metrics;
 mod privacy;
+mod readme;
 mod reports;
 mod robustness;
 mod security;
