@@ -193,7 +193,7 @@ fn rebuild(
                 "; some deals are not counted (see the reports' \"Not counted\" section)"
             };
             super::output::note(&format!(
-                "{what}: {outputs} ({} ms){gaps}",
+                "{what}: {outputs}{gaps} ({} ms)",
                 started.elapsed().as_millis()
             ));
         }

@@ -288,3 +288,18 @@ fn check_counts_every_record_file() {
     let said = stdout(&v.cmd(&["check"]).code(1));
     assert!(said.contains("8 records checked"), "{said}");
 }
+
+#[test]
+fn json_carries_ratios_to_four_decimals_and_money_to_cents() {
+    let v = TestVault::new()
+        .config("history: false\nquota: { 2026-Q4: 100000 }\n")
+        .file(
+            "deals/a.md",
+            "---\namount: 52817.456\nstage: proposal\nclose_date: 2026-12-15\n---\n",
+        );
+    let report = json(&v.cmd(&["pipeline", "--format", "json"]).success());
+    assert_eq!(report["coverage"], 0.5282, "{report:#}");
+    assert_eq!(report["best_case"], 52817.46, "{report:#}");
+    let text = stdout(&v.cmd(&["pipeline"]).success());
+    assert!(text.contains("0.53×"), "the template rounds: {text}");
+}
