@@ -49,11 +49,12 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         }
         Format::Vcard => vcard::vcards(index),
         Format::Json => {
-            serde_json::to_string_pretty(&rows::rows(index, &vault.config, listing))? + "\n"
+            let records = rows::records(index, &vault.config, listing, true);
+            serde_json::to_string_pretty(&records)? + "\n"
         }
         Format::Csv => {
-            let rows = rows::rows(index, &vault.config, listing);
-            table::csv(&rows, &rows::columns(listing, &rows))
+            let records = rows::records(index, &vault.config, listing, false);
+            table::csv(&records, &rows::columns(listing, &records))
         }
     };
     match args.output {

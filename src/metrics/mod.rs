@@ -26,7 +26,11 @@ pub fn is_stale(deal: &Deal, config: &Config, today: NaiveDate) -> bool {
     last_activity(deal).is_none_or(|last| (today - last).num_days() > config.stale_after_days)
 }
 
-/// The newest log entry, else the day the deal was created.
+/// The newest log entry or `last_activity:` date, else the day the deal was created.
 pub fn last_activity(deal: &Deal) -> Option<NaiveDate> {
-    deal.record.body.last_activity().or(deal.created)
+    deal.record
+        .body
+        .last_activity()
+        .max(deal.last_activity)
+        .or(deal.created)
 }

@@ -180,6 +180,12 @@ impl Index {
                     &hidden_contacts,
                     &self.contacts_by_link,
                 ),
+                (
+                    "contact",
+                    &deal.contact,
+                    &hidden_contacts,
+                    &self.contacts_by_link,
+                ),
             ]
             .into_iter()
             .filter(|(_, link, hidden, visible)| names_hidden(link, hidden, visible))
@@ -225,6 +231,7 @@ impl Index {
             for (field, link) in [
                 ("decision_maker", &deal.decision_maker),
                 ("champion", &deal.champion),
+                ("contact", &deal.contact),
             ] {
                 let found = self.contact_for(link).is_some();
                 check(link, found, record, field, "contact");

@@ -174,6 +174,10 @@ pub struct Deal {
     pub dm_engaged: Option<bool>,
     pub roi_accepted: Option<bool>,
     pub champion: Option<Link>,
+    /// The primary contact, as a CRM names one.
+    pub contact: Option<Link>,
+    /// The last activity outside the log (a CRM's "Last Activity" date).
+    pub last_activity: Option<NaiveDate>,
     pub win_reason: Option<String>,
     pub loss_reason: Option<String>,
     pub created: Option<NaiveDate>,
@@ -254,6 +258,7 @@ impl AnyRecord {
                     "account" => deal.account = None,
                     "decision_maker" => deal.decision_maker = None,
                     "champion" => deal.champion = None,
+                    "contact" => deal.contact = None,
                     _ => {}
                 }
             }

@@ -110,6 +110,8 @@ pub const FIELDS: &[FieldSpec] = &[
     field("dm_engaged", DEAL, Bool),
     field("roi_accepted", DEAL, Bool),
     field("champion", DEAL, Link),
+    field("contact", DEAL, Link),
+    field("last_activity", DEAL, Date),
     field("win_reason", DEAL, Text),
     field("loss_reason", DEAL, Text),
     field("role", CONTACT, Text),
@@ -122,6 +124,8 @@ pub const FIELDS: &[FieldSpec] = &[
     public("private", ALL, Bool, "it is what hides a whole record"),
     field("tags", ALL, List),
     field("buying_signals", DEAL, Text),
+    field("crm", ALL, Text),
+    field("crm_id", ALL, Text),
 ];
 
 /// The spec of one of dealbook's fields, whatever the kind.
@@ -132,6 +136,34 @@ pub fn spec(name: &str) -> Option<&'static FieldSpec> {
 /// The spec of a field this kind of record reads.
 pub fn spec_for(kind: Kind, name: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|f| f.name == name && f.applies_to(kind))
+}
+
+/// The known field `key` is a typo of (within two edits), if any: `stgae` → `stage`.
+pub fn near_miss(kind: Kind, key: &str) -> Option<&'static str> {
+    known_fields(kind)
+        .iter()
+        .filter(|k| k.len() > 3 && **k != key && may_be_within_two_edits(key, k))
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(distance, _)| *distance <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+/// A cheap test that rules most pairs out before the edit distance is computed (every vault
+/// field of the rep's own is checked against every known one): an edit changes the length by
+/// at most one and the count of at most two characters by one each. Bytes stand for
+/// characters in ASCII; anything else is left to the edit distance.
+fn may_be_within_two_edits(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return true;
+    }
+    if a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut counts = [0i32; 256];
+    a.bytes().for_each(|x| counts[usize::from(x)] += 1);
+    b.bytes().for_each(|x| counts[usize::from(x)] -= 1);
+    counts.iter().map(|c| c.unsigned_abs()).sum::<u32>() <= 4
 }
 
 /// The front-matter keys dealbook reads for each kind (after the `fields:` mapping).
@@ -151,6 +183,23 @@ pub fn known_fields(kind: Kind) -> &'static [&'static str] {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_cheap_test_never_rules_out_a_near_miss() {
+        for (a, b) in [
+            ("emial", "email"),
+            ("stgae", "stage"),
+            ("amuont", "amount"),
+            ("closedate", "close_date"),
+            ("titel", "title"),
+            ("stägé", "stage"),
+        ] {
+            assert!(strsim::damerau_levenshtein(a, b) <= 2, "{a} {b}");
+            assert!(may_be_within_two_edits(a, b), "{a} {b}");
+        }
+        assert!(!may_be_within_two_edits("source", "stage"));
+        assert!(!may_be_within_two_edits("personal_notes", "name"));
+    }
+
     use super::*;
 
     #[test]

@@ -79,12 +79,24 @@ pub fn markdown(text: &str) -> String {
 /// carriage return gets a leading `'` (OWASP's advice on CSV injection). A number stays as it
 /// is, so `-5` is still minus five.
 pub fn csv_cell(text: &str) -> Cow<'_, str> {
-    let risky = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if risky && text.trim().parse::<f64>().is_err() {
+    if is_formula(text) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)
     }
+}
+
+/// A cell of dealbook's own CSV export as it was before `csv_cell` neutralised it.
+pub fn csv_cell_read(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(text) if is_formula(text) => text,
+        _ => cell,
+    }
+}
+
+/// Text a spreadsheet would run as a formula (a number with a sign is just a number).
+fn is_formula(text: &str) -> bool {
+    text.starts_with(['=', '+', '-', '@', '\t', '\r']) && text.trim().parse::<f64>().is_err()
 }
 
 #[cfg(test)]
@@ -130,6 +142,9 @@ mod tests {
         }
         for safe in ["-5", "-1234.5", "+7", "Acme", "a=b", ""] {
             assert_eq!(csv_cell(safe), safe);
+        }
+        for text in ["=1+1", "+1 555 0100", "'quoted", "-5", "Acme"] {
+            assert_eq!(csv_cell_read(&csv_cell(text)), text);
         }
     }
 }

@@ -169,6 +169,44 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
     }
 }
 
+/// Every record of a kind as `export` writes it: the front-matter fields as dealbook reads
+/// them (nothing worked out, so an import gives the same records back), `id`, `path`, and with
+/// `bodies`, the body: its text, log entries, tasks and section headings.
+pub fn records(index: &Index, config: &Config, listing: Listing, bodies: bool) -> Vec<Row> {
+    let records: Vec<&Record> = match listing {
+        Listing::Deals => index.deals.iter().map(|d| &d.record).collect(),
+        Listing::Contacts => index.contacts.iter().map(|c| &c.record).collect(),
+        Listing::Accounts => index.accounts.iter().map(|a| &a.record).collect(),
+        Listing::Tasks => Vec::new(),
+    };
+    let mut rows: Vec<Row> = records
+        .into_iter()
+        .map(|record| {
+            let mut row = base(record, config);
+            // The manager's copy of a record has no private section to export.
+            if bodies {
+                let body = &record.body;
+                let sections: Vec<String> = crate::parse::body::headings(&body.text)
+                    .into_iter()
+                    .map(|h| h.title)
+                    .collect();
+                row.insert(
+                    "body".into(),
+                    json!({
+                        "text": body.text,
+                        "log": body.log,
+                        "tasks": body.tasks,
+                        "sections": sections,
+                    }),
+                );
+            }
+            row
+        })
+        .collect();
+    rows.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    rows
+}
+
 /// The columns `list` shows as a table.
 pub fn table_columns(listing: Listing) -> &'static [&'static str] {
     match listing {

@@ -68,28 +68,21 @@ fn one_line(text: &str) -> String {
 }
 
 pub fn csv(rows: &[Row], columns: &[String]) -> String {
-    let mut out = csv_line(columns.iter().cloned());
-    for row in rows {
-        out.push_str(&csv_line(
-            columns
-                .iter()
-                .map(|c| escape::csv_cell(&cell(row.get(c))).into_owned()),
-        ));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let cells = std::iter::once(columns.to_vec()).chain(rows.iter().map(|row| {
+        columns
+            .iter()
+            .map(|c| escape::csv_cell(&cell(row.get(c))).into_owned())
+            .collect()
+    }));
+    for record in cells {
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(record);
     }
-    out
-}
-
-fn csv_line(values: impl Iterator<Item = String>) -> String {
-    let fields: Vec<String> = values
-        .map(|v| {
-            if v.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", v.replace('"', "\"\""))
-            } else {
-                v
-            }
-        })
-        .collect();
-    fields.join(",") + "\n"
+    let bytes = writer.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ mod errors;
 mod flags;
 mod hardening;
 mod history;
+mod import;
 mod list;
 mod metrics;
 mod privacy;

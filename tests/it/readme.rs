@@ -76,7 +76,7 @@ fn every_command_example_runs_on_the_example_vault() {
         if args.first().map(String::as_str) == Some("import") {
             std::fs::copy(
                 Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("tests/fixtures/import/salesforce-opportunities.csv"),
+                    .join("tests/fixtures/import/salesforce/opportunities.csv"),
                 v.join("opportunities.csv"),
             )
             .unwrap();
