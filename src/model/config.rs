@@ -272,14 +272,22 @@ impl Config {
         self.stage_index(stage).is_some_and(|at| at >= from)
     }
 
-    /// The kind a file's folder gives it: it sits anywhere below one of the configured folders.
+    /// The kind a file's folder gives it: it sits below one of the configured folders. The
+    /// deepest folder that names a kind wins (`deals/acme/contacts/x.md` is a contact).
     pub fn folder_kind(&self, path: &Path) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|kind| {
-            self.folders.of(*kind).iter().any(|folder| {
-                let folder = Path::new(folder.trim_matches('/'));
-                path.starts_with(folder) && path != folder
+        Kind::ALL
+            .into_iter()
+            .filter_map(|kind| {
+                let depth = self
+                    .folders
+                    .of(kind)
+                    .iter()
+                    .filter_map(|folder| folder_depth(folder, path))
+                    .max()?;
+                Some((depth, kind))
             })
-        })
+            .max_by_key(|(depth, _)| *depth)
+            .map(|(_, kind)| kind)
     }
 
     /// Whether the manager must not see field `name` (dealbook's name or the vault's own):
@@ -496,6 +504,28 @@ impl Config {
 }
 
 /// Three ASCII capitals: USD, EUR, JPY.
+/// How deep below the root the folder `entry` (of `folders:`) holds `path`, if it does: a
+/// name (`opportunities`) is a folder of that name at any depth, a path (`crm/deals`) a folder
+/// from the vault root.
+pub fn folder_depth(entry: &str, path: &Path) -> Option<usize> {
+    let entry = Path::new(entry.trim_matches('/'));
+    let parent = path.parent()?;
+    if entry.as_os_str().is_empty() {
+        return None;
+    }
+    if entry.components().count() > 1 {
+        return parent
+            .starts_with(entry)
+            .then(|| entry.components().count());
+    }
+    parent
+        .components()
+        .enumerate()
+        .filter(|(_, c)| c.as_os_str() == entry.as_os_str())
+        .map(|(depth, _)| depth + 1)
+        .last()
+}
+
 pub fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }
@@ -509,4 +539,37 @@ pub fn normalize(text: &str) -> String {
             c => c.to_ascii_lowercase(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_name_matches_at_any_depth_and_a_path_from_the_root() {
+        let config: Config = Config {
+            folders: Folders {
+                deals: vec!["opportunities".into(), "work/deals".into()],
+                contacts: vec!["contacts".into()],
+                accounts: vec!["companies".into()],
+            },
+            ..Config::default()
+        };
+        let kind = |path: &str| config.folder_kind(Path::new(path));
+        assert_eq!(kind("crm/opportunities/acme.md"), Some(Kind::Deal));
+        assert_eq!(kind("opportunities/2026/acme.md"), Some(Kind::Deal));
+        assert_eq!(kind("work/deals/acme.md"), Some(Kind::Deal));
+        assert_eq!(
+            kind("old/work/deals/acme.md"),
+            None,
+            "a path is from the root"
+        );
+        assert_eq!(
+            kind("crm/opportunities/acme/contacts/jane.md"),
+            Some(Kind::Contact)
+        );
+        assert_eq!(kind("crm/companies/acme.md"), Some(Kind::Account));
+        assert_eq!(kind("opportunities.md"), None);
+        assert_eq!(kind("notes/opportunities-old.md"), None);
+    }
 }

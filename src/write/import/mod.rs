@@ -427,7 +427,7 @@ impl Planner<'_> {
             .path
             .as_deref()
             .map(PathBuf::from)
-            .filter(|p| safe_path(p, &folder));
+            .filter(|p| safe_path(p) && self.config().folder_kind(p) == Some(kind));
         let id = match &parsed.id {
             Some(id) if self.map().by_name => super::slug(id),
             _ => super::slug(name),
@@ -588,10 +588,9 @@ fn yaml_text(yaml: &str) -> String {
     }
 }
 
-/// A path from dealbook's own export: relative, a Markdown file, inside the kind's folder.
-fn safe_path(path: &Path, folder: &Path) -> bool {
+/// A path from dealbook's own export: relative, a Markdown file, nothing but names.
+fn safe_path(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "md")
-        && path.starts_with(folder)
         && path
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)))
