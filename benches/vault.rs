@@ -180,7 +180,7 @@ fn bench_piece(bencher: divan::Bencher, size: &str, piece: &str) {
                         (path.clone(), parsed)
                     })
                     .collect();
-            bencher.bench(|| Vault::build_index(&files, audience).deals.len());
+            bencher.bench(|| Vault::build_index(&files, config, audience).deals.len());
         }
         "pipeline_numbers" => bencher.bench(|| {
             report::pipeline(index, config, &options, history.as_ref().ok())

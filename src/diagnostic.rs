@@ -47,6 +47,35 @@ pub enum Code {
 }
 
 impl Code {
+    pub const ALL: [Code; 26] = [
+        Code::YamlSyntax,
+        Code::WrongType,
+        Code::OutOfRange,
+        Code::InvalidDate,
+        Code::UnknownStage,
+        Code::MissingStage,
+        Code::DuplicateId,
+        Code::UnclosedFrontMatter,
+        Code::NotUtf8,
+        Code::Unreadable,
+        Code::BadConfig,
+        Code::NoCloseDate,
+        Code::CloseDatePast,
+        Code::NoNextStep,
+        Code::NextStepOverdue,
+        Code::Stale,
+        Code::NoAmount,
+        Code::NegativeAmount,
+        Code::CloseBeforeCreated,
+        Code::ClosedWithoutDate,
+        Code::ClosedInFuture,
+        Code::BrokenLink,
+        Code::UnknownKey,
+        Code::NoFxRate,
+        Code::SymlinkLoop,
+        Code::SymlinkOutside,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Code::YamlSyntax => "yaml_syntax",
@@ -121,6 +150,9 @@ pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
     pub message: String,
+    /// The field it is about, if it is about one (for `checks:` to silence by field).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 fn severity_word(severity: Severity) -> &'static str {
@@ -139,7 +171,14 @@ impl Diagnostic {
             severity: code.severity(),
             code,
             message: message.into(),
+            field: None,
         }
+    }
+
+    /// The same diagnostic, about `field`.
+    pub fn about(mut self, field: &str) -> Self {
+        self.field = Some(field.to_string());
+        self
     }
 
     pub fn is_error(&self) -> bool {

@@ -164,17 +164,12 @@ fn check_still_parses(
     Ok(())
 }
 
-/// The vault's own name for a dealbook field (`fields: { close_date: expected_close_date }`).
-fn vault_key<'a>(config: &'a Config, key: &'a str) -> &'a str {
-    config.fields.get(key).map_or(key, String::as_str)
-}
-
 /// Applies `key=value` assignments to `text`, checking every value first.
 fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::Result<String> {
     for assignment in assignments {
         let (key, value) =
             values::split_assignment(assignment).map_err(|e| super::UsageError(e.to_string()))?;
-        let key = vault_key(config, key);
+        let key = edit::vault_key(config, &text, key);
         let path: Vec<&str> = key.split('.').collect();
         let quoting = edit::written_value(&text, &path)
             .map(|written| values::Quoting::of(&written))
@@ -297,7 +292,7 @@ pub fn run_unset(args: UnsetArgs, env: &super::Env) -> anyhow::Result<ExitCode> 
         missing.clear();
         let mut text = text.to_string();
         for key in &args.keys {
-            let key = vault_key(&vault.config, key);
+            let key = edit::vault_key(&vault.config, &text, key);
             let path: Vec<&str> = key.split('.').collect();
             match edit::unset(&text, &path).map_err(|e| anyhow!(e))? {
                 Some(changed) => text = changed,

@@ -368,6 +368,7 @@ pub fn deal_warnings(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Diag
                 message,
             ))
         })
+        .filter(|warning| !config.silences(warning))
         .collect()
 }
 

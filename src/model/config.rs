@@ -5,6 +5,8 @@ use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 
+use crate::diagnostic::{Code, Diagnostic, Severity};
+
 use super::record::Kind;
 use super::schema;
 
@@ -118,6 +120,75 @@ pub struct Output {
     pub audience: Audience,
 }
 
+/// Where a dealbook field comes from in this vault's notes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum FieldSource {
+    /// One field of the vault's (`company`), or a template of fields
+    /// (`"{first_name} {last_name}"`).
+    One(String),
+    /// The first of these that a note has (`[closed_at, expected_close_date]`).
+    FirstOf(Vec<String>),
+}
+
+impl FieldSource {
+    /// The template, if this is one.
+    pub fn template(&self) -> Option<&str> {
+        match self {
+            FieldSource::One(text) if text.contains('{') => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The vault's fields this reads: the names, or a template's placeholders.
+    pub fn names(&self) -> Vec<&str> {
+        match (self, self.template()) {
+            (_, Some(template)) => template
+                .split('{')
+                .skip(1)
+                .filter_map(|part| part.split_once('}').map(|(name, _)| name.trim()))
+                .collect(),
+            (FieldSource::One(name), None) => vec![name.as_str()],
+            (FieldSource::FirstOf(names), None) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// One rule of `checks:`: the warnings matching every key it gives are not reported.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Silence {
+    /// A warning's code (`stale`, `unknown_key`, …).
+    pub code: Option<String>,
+    /// The field a warning is about.
+    pub field: Option<String>,
+    /// A folder (a name at any depth, or a path from the root), as in `folders:`.
+    pub folder: Option<String>,
+}
+
+/// Which notes are activity on the deals they link.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Activities {
+    /// Where to look (names at any depth or paths); empty: every note outside the record folders.
+    pub folders: Vec<String>,
+    /// The front-matter fields that date a note, first present wins; else a date in its file
+    /// name (`2026-11-20.md`, `2026-11-20 Call with Jane.md`).
+    pub date_fields: Vec<String>,
+    /// The front-matter fields that link a deal; empty: any field. Wikilinks in the body count too.
+    pub link_fields: Vec<String>,
+}
+
+impl Default for Activities {
+    fn default() -> Self {
+        Activities {
+            folders: Vec::new(),
+            date_fields: vec!["date".into()],
+            link_fields: Vec::new(),
+        }
+    }
+}
+
 /// From which stage on seed 002's questions are asked of a deal: before it, nobody expects a
 /// decision maker or an accepted ROI, so a missing answer is neither asked nor flagged.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -185,8 +256,17 @@ pub struct Config {
     pub private_fields: Vec<String>,
     pub stages: Vec<Stage>,
     pub folders: Folders,
-    /// dealbook's field name → the name this vault uses.
-    pub fields: BTreeMap<String, String>,
+    /// dealbook's field name → the field (or fields, first present wins, or a template of
+    /// fields) this vault uses.
+    pub fields: BTreeMap<String, FieldSource>,
+    /// More names for stages, without restating them: alias → stage id.
+    pub stage_aliases: BTreeMap<String, String>,
+    /// Warnings the rep has decided to live with.
+    pub checks: Vec<Silence>,
+    /// Meeting and call notes outside the record folders that count as activity on a deal.
+    pub activities: Activities,
+    /// Read Dataview inline fields (`key:: value` lines) in a record's body as fields.
+    pub dataview: bool,
     pub outputs: Vec<Output>,
     /// Read the git history of the repository holding the vault (`false` turns it off).
     pub history: bool,
@@ -208,6 +288,10 @@ impl Default for Config {
             stages: default_stages(),
             folders: Folders::default(),
             fields: BTreeMap::new(),
+            stage_aliases: BTreeMap::new(),
+            checks: Vec::new(),
+            activities: Activities::default(),
+            dataview: false,
             outputs: Vec::new(),
             history: true,
             limits: Limits::default(),
@@ -297,16 +381,88 @@ impl Config {
         let same = |a: &str, b: &str| a.trim().eq_ignore_ascii_case(b.trim());
         self.private_fields.iter().any(|listed| {
             same(listed, name)
-                || self.fields.iter().any(|(ours, theirs)| {
-                    (same(ours, name) && same(theirs, listed))
-                        || (same(ours, listed) && same(theirs, name))
+                || self.fields.iter().any(|(ours, source)| {
+                    source.names().into_iter().any(|theirs| {
+                        (same(ours, name) && same(theirs, listed))
+                            || (same(ours, listed) && same(theirs, name))
+                    })
                 })
         })
+    }
+
+    /// Whether the vault's fields `name` is read into one of dealbook's (by `fields:`), so it
+    /// is no unknown field.
+    pub fn is_mapped_field(&self, name: &str) -> bool {
+        self.fields
+            .values()
+            .any(|source| source.names().contains(&name))
+    }
+
+    /// Whether `checks:` silences this diagnostic. Errors are never silenced: they mean a
+    /// value is not read.
+    pub fn silences(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic.severity == Severity::Warning
+            && self.checks.iter().any(|rule| {
+                rule.code
+                    .as_deref()
+                    .is_none_or(|c| c == diagnostic.code.as_str())
+                    && rule
+                        .field
+                        .as_deref()
+                        .is_none_or(|f| diagnostic.field.as_deref() == Some(f))
+                    && rule
+                        .folder
+                        .as_deref()
+                        .is_none_or(|f| folder_depth(f, &diagnostic.path).is_some())
+            })
+    }
+
+    /// Adds `stage_aliases:` to the stages; the aliases naming no stage come back.
+    pub fn apply_stage_aliases(&mut self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        for (alias, id) in std::mem::take(&mut self.stage_aliases) {
+            match self
+                .stages
+                .iter_mut()
+                .find(|s| normalize(&s.id) == normalize(&id))
+            {
+                Some(stage) => stage.aliases.push(alias.clone()),
+                None => problems.push(problem(
+                    format!("stage_aliases.{alias}"),
+                    format!(
+                        "names the stage \"{id}\", which is not one of: {}",
+                        self.stage_ids().join(", ")
+                    ),
+                )),
+            }
+            self.stage_aliases.insert(alias, id);
+        }
+        problems
     }
 
     /// Checks what serde cannot: ranges, uniqueness, names, paths. Every problem, in key order.
     pub fn validate(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
+        for (i, rule) in self.checks.iter().enumerate() {
+            let code = rule.code.as_deref();
+            match code.map(|c| Code::ALL.iter().find(|k| k.as_str() == c)) {
+                Some(None) => problems.push(problem(
+                    format!("checks[{i}].code"),
+                    format!("is not a warning's code: {}", code.unwrap_or_default()),
+                )),
+                Some(Some(k)) if k.severity() == Severity::Error => problems.push(problem(
+                    format!("checks[{i}].code"),
+                    format!("`{}` is an error, and errors cannot be silenced: a value is not read until it is fixed", k.as_str()),
+                )),
+                _ => {}
+            }
+            if *rule == Silence::default() {
+                problems.push(problem(
+                    format!("checks[{i}]"),
+                    "silences nothing: give a code, a field or a folder",
+                ));
+            }
+        }
         if !(1..=12).contains(&self.fiscal_year_start) {
             problems.push(problem(
                 "fiscal_year_start",
@@ -362,7 +518,7 @@ impl Config {
             let hidden = std::iter::once(listed.as_str()).chain(
                 self.fields
                     .iter()
-                    .filter(|(_, theirs)| *theirs == listed)
+                    .filter(|(_, source)| source.names().contains(&listed.as_str()))
                     .map(|(ours, _)| ours.as_str()),
             );
             let refused = hidden

@@ -8,8 +8,8 @@ mod record;
 pub mod schema;
 
 pub use config::{
-    is_currency_code, normalize, AskFrom, Audience, Config, Folders, ForecastCategory, Limits,
-    Output, Problem, Stage, CONFIG_FILE, MAX_MONEY,
+    folder_depth, is_currency_code, normalize, Activities, AskFrom, Audience, Config, FieldSource,
+    Folders, ForecastCategory, Limits, Output, Problem, Silence, Stage, CONFIG_FILE, MAX_MONEY,
 };
 pub use fields::Fields;
 pub use index::Index;

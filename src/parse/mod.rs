@@ -54,8 +54,23 @@ pub fn parse_file(
     parse_file_with(path, bytes, folder_kind, config, Detail::All)
 }
 
-/// `parse_file`, keeping only what `detail` asks for.
+/// `parse_file`, keeping only what `detail` asks for. The warnings `checks:` silences are
+/// dropped here, once.
 pub fn parse_file_with(
+    path: &Path,
+    bytes: &[u8],
+    folder_kind: Option<Kind>,
+    config: &Config,
+    detail: Detail,
+) -> ParsedFile {
+    let mut parsed = read_file(path, bytes, folder_kind, config, detail);
+    if !config.checks.is_empty() {
+        parsed.diagnostics.retain(|d| !config.silences(d));
+    }
+    parsed
+}
+
+fn read_file(
     path: &Path,
     bytes: &[u8],
     folder_kind: Option<Kind>,
@@ -225,8 +240,9 @@ pub fn parse_config(path: &Path, text: &str) -> Result<Config, Vec<Diagnostic>> 
         .into_iter()
         .map(|(currency, rate)| (currency.trim().to_ascii_uppercase(), rate))
         .collect();
-    let problems: Vec<Diagnostic> = config
-        .validate()
+    let mut problems = config.apply_stage_aliases();
+    problems.extend(config.validate());
+    let problems: Vec<Diagnostic> = problems
         .into_iter()
         .map(|problem| {
             let pos = locate::position(text, 1, &problem.key).unwrap_or(Pos::START);
@@ -415,10 +431,14 @@ mod tests {
     #[test]
     fn field_mapping_renames_to_dealbook_names() {
         let mut config = Config::default();
-        config
-            .fields
-            .insert("close_date".into(), "expected_close_date".into());
-        config.fields.insert("title".into(), "name".into());
+        config.fields.insert(
+            "close_date".into(),
+            crate::model::FieldSource::One("expected_close_date".into()),
+        );
+        config.fields.insert(
+            "title".into(),
+            crate::model::FieldSource::One("name".into()),
+        );
         let parsed = parse_file(
             &PathBuf::from("opportunities/x.md"),
             b"---\nname: Big one\nstage: demo\nexpected_close_date: 2026-12-01\n---\n",

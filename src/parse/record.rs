@@ -31,8 +31,9 @@ impl Reader<'_> {
             message = message.replace(&format!("`{key}`"), &format!("`{theirs}`"));
         }
         let pos = self.fields.pos(key).unwrap_or(Pos::START);
+        let field = self.renamed.get(key).map_or(key, String::as_str);
         self.diagnostics
-            .push(Diagnostic::new(self.path, pos, code, message));
+            .push(Diagnostic::new(self.path, pos, code, message).about(field));
     }
 
     fn get(&self, key: &str) -> Option<Value> {
@@ -253,11 +254,22 @@ pub fn map_fields(
         (name, value, pos)
     }));
     let mut renamed = BTreeMap::new();
-    for (ours, theirs) in &config.fields {
+    for (ours, source) in &config.fields {
         if fields.contains_key(ours) {
             continue;
         }
-        let native = known_fields(kind).contains(&theirs.as_str());
+        if let Some(template) = source.template() {
+            if let Some((text, from)) = fill(template, &fields) {
+                let pos = fields.pos(&from).unwrap_or(Pos::START);
+                fields.insert(ours.clone(), Value::String(text), pos);
+                renamed.insert(ours.clone(), from);
+            }
+            continue;
+        }
+        let Some(theirs) = source.names().into_iter().find(|n| fields.contains_key(n)) else {
+            continue;
+        };
+        let native = known_fields(kind).contains(&theirs);
         let field = if native {
             fields.get(theirs).zip(fields.pos(theirs))
         } else {
@@ -265,10 +277,40 @@ pub fn map_fields(
         };
         if let Some((value, pos)) = field {
             fields.insert(ours.clone(), value, pos);
-            renamed.insert(ours.clone(), theirs.clone());
+            renamed.insert(ours.clone(), theirs.to_string());
         }
     }
     (fields, renamed)
+}
+
+/// A template of fields filled from a note (`"{first_name} {last_name}"` → `Jane Doe`), and the
+/// first field it used; `None` when the note has none of them.
+fn fill(template: &str, fields: &Fields) -> Option<(String, String)> {
+    let mut text = String::new();
+    let mut first = None;
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        text.push_str(before);
+        let Some((name, after)) = after.split_once('}') else {
+            text.push('{');
+            rest = after;
+            continue;
+        };
+        let name = name.trim();
+        let value = match fields.get(name) {
+            Some(Value::String(s)) => Some(s),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        if let Some(value) = value {
+            first.get_or_insert_with(|| name.to_string());
+            text.push_str(value.trim());
+        }
+        rest = after;
+    }
+    text.push_str(rest);
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some((text, first?))
 }
 
 pub struct Parts {
@@ -464,6 +506,7 @@ fn warn_near_misses(read: &mut Reader<'_>, kind: Kind, config: &Config) {
         .names()
         .filter(|key| {
             !known.contains(key)
+                && !config.is_mapped_field(key)
                 && !config.is_private_field(key)
                 && !key.trim().eq_ignore_ascii_case("private")
         })

@@ -198,7 +198,11 @@ impl Vault {
     /// The index as `audience` may see it: the manager's has only the records and problems the
     /// manager may see (each record's manager copy, see `parse::redact`), and no link to a
     /// record hidden from them.
-    pub fn build_index(files: &BTreeMap<PathBuf, ParsedFile>, audience: Audience) -> Index {
+    pub fn build_index(
+        files: &BTreeMap<PathBuf, ParsedFile>,
+        config: &Config,
+        audience: Audience,
+    ) -> Index {
         let mut records = Vec::new();
         let mut hidden = Vec::new();
         let mut diagnostics = Vec::new();
@@ -223,7 +227,10 @@ impl Vault {
                 None => hidden.push(mine),
             }
         }
-        Index::assemble(records, &hidden, diagnostics, unreadable)
+        let mut index = Index::assemble(records, &hidden, diagnostics, unreadable);
+        // The files' own warnings were silenced as they were read; these are the links'.
+        index.diagnostics.retain(|d| !config.silences(d));
+        index
     }
 
     /// The index as `audience` may see it.
@@ -232,7 +239,7 @@ impl Vault {
             Audience::Me => &self.index,
             Audience::Manager => self
                 .manager
-                .get_or_init(|| Vault::build_index(&self.files, Audience::Manager)),
+                .get_or_init(|| Vault::build_index(&self.files, &self.config, Audience::Manager)),
         }
     }
 
@@ -263,7 +270,7 @@ impl Vault {
     }
 
     fn reindex(&mut self) {
-        self.index = Vault::build_index(&self.files, Audience::Me);
+        self.index = Vault::build_index(&self.files, &self.config, Audience::Me);
         self.manager = OnceLock::new();
         if !self.walk_diagnostics.is_empty() {
             self.index

@@ -179,6 +179,22 @@ fn value_bounds(content: &str, indent: usize) -> (usize, usize) {
 }
 
 /// The value as written on its key line (empty for a block value).
+/// The key a file uses for one of dealbook's fields: per the config's `fields:`, the first of
+/// the vault's names the file has, else the first listed; for a template or an unmapped field,
+/// dealbook's own name.
+pub fn vault_key<'a>(config: &'a crate::model::Config, text: &str, field: &'a str) -> &'a str {
+    let Some(source) = config.fields.get(field).filter(|s| s.template().is_none()) else {
+        return field;
+    };
+    let names = source.names();
+    names
+        .iter()
+        .find(|name| written_value(text, &[name]).is_some())
+        .or(names.first())
+        .copied()
+        .unwrap_or(field)
+}
+
 pub fn written_value(text: &str, path: &[&str]) -> Option<String> {
     let lines = Lines::new(text);
     let end = lines.front_matter_end().ok()?;

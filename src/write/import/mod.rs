@@ -407,14 +407,6 @@ impl Planner<'_> {
         }
     }
 
-    /// The vault's own name for one of dealbook's fields.
-    fn vault_key<'k>(&'k self, field: &'k str) -> &'k str {
-        self.config()
-            .fields
-            .get(field)
-            .map_or(field, String::as_str)
-    }
-
     fn create(&mut self, kind: Kind, name: &str, parsed: Parsed, key: Option<String>) -> String {
         let folder = self
             .config()
@@ -456,7 +448,10 @@ impl Planner<'_> {
         });
         let mut text = String::from("---\n");
         for (field, yaml) in &fields {
-            text.push_str(&format!("{}: {yaml}\n", self.vault_key(field)));
+            text.push_str(&format!(
+                "{}: {yaml}\n",
+                edit::vault_key(self.config(), "", field)
+            ));
         }
         text.push_str("---\n");
         match (&parsed.body, self.map().by_name) {
@@ -500,7 +495,8 @@ impl Planner<'_> {
         let mut after = before.clone();
         let mut conflicts = Vec::new();
         for (field, yaml) in &parsed.fields {
-            let written = edit::written_value(&before, &[self.vault_key(field)]);
+            let key = edit::vault_key(&self.vault.config, &before, field);
+            let written = edit::written_value(&before, &[key]);
             let same = |a: &str, b: &str| match field.as_str() {
                 "email" => same(&a.to_lowercase(), &b.to_lowercase()),
                 _ => same(a, b),
@@ -519,7 +515,7 @@ impl Planner<'_> {
                 conflicts.push((field.clone(), here, yaml_text(yaml)));
                 continue;
             }
-            match edit::set(&after, &[self.vault_key(field)], yaml) {
+            match edit::set(&after, &[key], yaml) {
                 Ok(text) => after = text,
                 Err(e) => {
                     self.plan.errors.push(format!(
