@@ -341,7 +341,7 @@ pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
             ));
         };
         let line = open_task(&record.record().body.tasks, &args.text, &relative)?;
-        edit::tick(text, line).map_err(|e| anyhow!(e))
+        edit::tick(text, line, env.today()).map_err(|e| anyhow!(e))
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -77,6 +77,8 @@ pub struct Task {
     pub text: String,
     pub done: bool,
     pub due: Option<NaiveDate>,
+    /// When it was done: Obsidian Tasks' `✅ YYYY-MM-DD`.
+    pub done_on: Option<NaiveDate>,
     /// Tagged `@manager`: an ask for the manager.
     pub manager: bool,
     pub line: usize,

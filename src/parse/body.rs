@@ -184,7 +184,7 @@ fn private_sections(headings: &[Heading], len: usize) -> Vec<Section> {
 }
 
 fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
-    let mut due = None;
+    let (mut due, mut done_on) = (None, None);
     let mut words = Vec::new();
     let mut tokens = text.split_whitespace().peekable();
     while let Some(word) = tokens.next() {
@@ -192,6 +192,8 @@ fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
             due = Some(date);
         } else if word == "📅" && tokens.peek().and_then(|w| parse_date(w)).is_some() {
             due = tokens.next().and_then(parse_date);
+        } else if word == "✅" && tokens.peek().and_then(|w| parse_date(w)).is_some() {
+            done_on = tokens.next().and_then(parse_date);
         } else {
             words.push(word);
         }
@@ -203,6 +205,7 @@ fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
         text: words.join(" "),
         done,
         due,
+        done_on,
         line,
         private,
     }

@@ -122,7 +122,7 @@ template_object!(
 template_object!(
     TaskView,
     [record, title, path],
-    ["text", "done", "due", "manager", "line", "private"],
+    ["text", "done", "due", "done_on", "manager", "line", "private"],
     task_field
 );
 
@@ -133,6 +133,7 @@ fn task_field(view: &TaskView, key: &str) -> Option<Value> {
         "text" => Value::from(task.text.as_str()),
         "done" => Value::from(task.done),
         "due" => Value::from_serialize(task.due),
+        "done_on" => Value::from_serialize(task.done_on),
         "manager" => Value::from(task.manager),
         "line" => Value::from(task.line),
         "private" => Value::from(task.private),

@@ -495,7 +495,8 @@ fn append_log_section(
 }
 
 /// Ticks the task on file line `line` (counted from 1): `- [ ]` becomes `- [x]`.
-pub fn tick(text: &str, line: usize) -> Result<String, EditError> {
+/// Ticks the task on `line` and marks the day it was done as Obsidian Tasks does (`✅ date`).
+pub fn tick(text: &str, line: usize, on: NaiveDate) -> Result<String, EditError> {
     let mut lines = Lines::new(text);
     let target = lines
         .lines
@@ -503,6 +504,8 @@ pub fn tick(text: &str, line: usize) -> Result<String, EditError> {
         .ok_or(EditError::NoLine(line))?;
     let at = target.find("[ ]").ok_or(EditError::NotAnOpenTask(line))?;
     target.replace_range(at..at + 3, "[x]");
+    let end = target.trim_end_matches(['\r', '\n']).len();
+    target.insert_str(end, &format!(" ✅ {on}"));
     Ok(lines.text())
 }
 
@@ -639,9 +642,15 @@ mod tests {
 
     #[test]
     fn tick_a_task() {
-        let out = tick(DEAL, 20).unwrap();
-        assert_eq!(out, DEAL.replace("- [ ] Call", "- [x] Call"));
-        assert!(tick(DEAL, 1).is_err());
+        let out = tick(DEAL, 20, date("2026-11-23")).unwrap();
+        assert_eq!(
+            out,
+            DEAL.replace("- [ ] Call", "- [x] Call")
+                .replace("due:2026-11-25\n", "due:2026-11-25 ✅ 2026-11-23\n")
+        );
+        assert!(tick(DEAL, 1, date("2026-11-23")).is_err());
+        let crlf = tick("- [ ] a\r\n- [ ] b\r\n", 2, date("2026-11-23")).unwrap();
+        assert_eq!(crlf, "- [ ] a\r\n- [x] b ✅ 2026-11-23\r\n");
     }
 }
 
@@ -873,7 +882,7 @@ mod properties {
                 }
                 Op::Tick => {
                     let line = lines(&text).iter().position(|l| l.starts_with("- [ ] Send the deck")).unwrap();
-                    let after = tick(&text, line + 1).unwrap();
+                    let after = tick(&text, line + 1, NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()).unwrap();
                     prop_assert!(lines(&after)[line].starts_with("- [x] Send the deck"));
                     (after, vec![line], None)
                 }

@@ -369,7 +369,7 @@ const DONE_MESSY: Case = Case {
     dir: "done-messy",
     args: &["done", "x", "roi"],
     removed: &[34],
-    added: &["- [x] Send ROI one-pager to Bob"],
+    added: &["- [x] Send ROI one-pager to Bob ✅ 2026-11-23"],
 };
 
 /// An oldest-first log with a blank line after the heading and an indented continuation;
@@ -956,7 +956,10 @@ fn done_with_several_matches_lists_them() {
     vault.run(&["done", "x", "send revised"]).ok();
     let (removed, added) = line_diff(&before, &vault.read(RECORD));
     assert_eq!(removed, [32]);
-    assert_eq!(added, ["- [x] Send revised pricing due:2026-11-25"]);
+    assert_eq!(
+        added,
+        ["- [x] Send revised pricing due:2026-11-25 ✅ 2026-11-23"]
+    );
     // Once ticked, it no longer matches.
     vault.run(&["done", "x", "send revised"]).usage_error();
 }
@@ -1210,7 +1213,7 @@ fn edits_on_the_example_vault_pass_check() {
             "next_step_date: 2026-11-26",
             "tags: [renewal, q4]",
             "- 2026-11-23: Jane agreed to 4%",
-            "- [x] Send revised pricing due:2026-11-25",
+            "- [x] Send revised pricing due:2026-11-25 ✅ 2026-11-23",
         ]
     );
 }

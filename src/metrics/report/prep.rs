@@ -275,7 +275,7 @@ fn review(deal: &SharedDeal, config: &Config, as_of: NaiveDate) -> Review {
         .written
         .tasks()
         .iter()
-        .filter(|t| !t.done && t.due.is_some())
+        .filter(|t| !t.done)
         .cloned()
         .collect();
     // Before the stage the config asks them from, nobody expects these answers.
@@ -300,7 +300,7 @@ fn review(deal: &SharedDeal, config: &Config, as_of: NaiveDate) -> Review {
     if buying_signals.is_none() {
         gaps.push(Question::BuyingSignals);
     }
-    if who_what_when.is_empty() {
+    if !who_what_when.iter().any(|t| t.due.is_some()) {
         gaps.push(Question::WhoWhatWhen);
     }
     Review {
