@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 
+use crate::diagnostic::Pos;
 use crate::model::{Body, LogEntry, Section, Task};
 
 /// A heading of a body as pulldown-cmark reads it: the byte range it spans (two lines for a
@@ -183,6 +184,40 @@ fn private_sections(headings: &[Heading], len: usize) -> Vec<Section> {
     sections
 }
 
+/// Dataview's inline fields: `Key:: value` lines (also as list items) outside code blocks,
+/// with their positions in the file (`body_line` is the body's first line). Keys are read as
+/// field names: `Close Date` → `close_date`.
+pub fn inline_fields(body: &str, body_line: usize) -> Vec<(String, &str, Pos)> {
+    let mut fields = Vec::new();
+    let mut fenced = false;
+    for (n, line) in body.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+        }
+        let item = trimmed
+            .strip_prefix(['-', '*'])
+            .map_or(trimmed, str::trim_start);
+        let Some((key, value)) = item.split_once("::").filter(|_| !fenced) else {
+            continue;
+        };
+        // `Key:: value`, the key written right before the `::` (prose has a space there).
+        let is_key = !key.is_empty()
+            && key.len() <= 40
+            && !key.ends_with(char::is_whitespace)
+            && key
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '));
+        let key = key.trim();
+        if is_key {
+            let name = key.to_lowercase().replace([' ', '-'], "_");
+            let column = line.len() - item.len() + 1;
+            fields.push((name, value.trim(), Pos::new(body_line + n, column)));
+        }
+    }
+    fields
+}
+
 fn task(text: &str, done: bool, line: usize, private: bool) -> Task {
     let (mut due, mut done_on) = (None, None);
     let mut words = Vec::new();
@@ -265,6 +300,20 @@ impl LineIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dataview_inline_fields_outside_code() {
+        let body = "Intro\nStage:: demo\n- Close Date:: 2026-12-15\n```\nnot:: this\n```\nA sentence with :: in it\n";
+        let fields = inline_fields(body, 5);
+        let found: Vec<(&str, &str, usize, usize)> = fields
+            .iter()
+            .map(|(k, v, p)| (k.as_str(), *v, p.line, p.column))
+            .collect();
+        assert_eq!(
+            found,
+            [("stage", "demo", 6, 1), ("close_date", "2026-12-15", 7, 3)]
+        );
+    }
 
     const BODY: &str = "Intro with [[Jane Doe]].\n\n## Log\n- 2026-11-20: Call with Jane; pricing is the blocker.\n- 2026-11-12 — Sent proposal\n- no date here\n\n## Tasks\n- [ ] Send revised pricing due:2026-11-25\n- [ ] @manager Call their VP Finance 📅 2026-11-28\n- [x] Book the review\n\n## Private\nChampion is leaving.\n- [ ] Quietly ask around\n\n### Still private\ntext\n\n## Notes\npublic again\n";
 

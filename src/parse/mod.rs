@@ -146,8 +146,19 @@ fn read_file(
         ));
         return parsed;
     }
+    let mut entries = entries;
     let positions = front_matter::key_positions(split.yaml, split.yaml_line);
-    let (fields, renamed) = record::map_fields(entries, &positions, kind, config);
+    let mut inline = Vec::new();
+    if config.dataview {
+        // The front matter wins over an inline field of the same name.
+        for (key, value, pos) in body::inline_fields(split.body, split.body_line) {
+            if !entries.iter().any(|(k, _)| *k == key) {
+                entries.push((key.clone(), crate::model::Value::String(value.to_string())));
+                inline.push((key, pos));
+            }
+        }
+    }
+    let (fields, renamed) = record::map_fields(entries, (&positions, &inline), kind, config);
     let parts = record::Parts {
         kind,
         id: record_id(path),

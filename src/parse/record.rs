@@ -240,17 +240,22 @@ fn describe(value: &Value) -> String {
     }
 }
 
-/// Renames the vault's own field names to dealbook's, per the config's `fields:`. A name that
+/// Names each entry's position (from the front matter, or `inline` for Dataview fields), and
+/// renames the vault's own field names to dealbook's, per the config's `fields:`. A name that
 /// is also one of this kind's own fields is copied rather than moved (`title: name` must not
 /// take a contact's name away).
 pub fn map_fields(
     entries: Vec<(String, Value)>,
-    positions: &BTreeMap<&str, Pos>,
+    (positions, inline): (&BTreeMap<&str, Pos>, &[(String, Pos)]),
     kind: Kind,
     config: &Config,
 ) -> (Fields, BTreeMap<String, String>) {
     let mut fields = Fields::new(entries.into_iter().map(|(name, value)| {
-        let pos = positions.get(name.as_str()).copied().unwrap_or(Pos::START);
+        let pos = positions
+            .get(name.as_str())
+            .or_else(|| inline.iter().find(|(k, _)| *k == name).map(|(_, p)| p))
+            .copied()
+            .unwrap_or(Pos::START);
         (name, value, pos)
     }));
     let mut renamed = BTreeMap::new();
