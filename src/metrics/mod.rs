@@ -26,11 +26,14 @@ pub fn is_stale(deal: &Deal, config: &Config, today: NaiveDate) -> bool {
     last_activity(deal).is_none_or(|last| (today - last).num_days() > config.stale_after_days)
 }
 
-/// The newest log entry or `last_activity:` date, else the day the deal was created.
+/// The newest log entry, activity note or `last_activity:` date, else the day the deal was
+/// created.
 pub fn last_activity(deal: &Deal) -> Option<NaiveDate> {
+    let noted = deal.activities.first().map(|a| a.date);
     deal.record
         .body
         .last_activity()
         .max(deal.last_activity)
+        .max(noted)
         .or(deal.created)
 }

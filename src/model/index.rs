@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{Account, AnyRecord, Contact, Deal, Kind, Link, Record};
+use super::{Account, Activity, AnyRecord, Contact, Deal, Kind, Link, Record};
 use crate::diagnostic::{self, Code, Diagnostic, Pos};
 
 #[derive(Debug, Clone, Default)]
@@ -203,6 +203,45 @@ impl Index {
                 if let AnyRecord::Contact(c) = unlinked {
                     *contact = c;
                 }
+            }
+        }
+    }
+
+    /// Gives each deal the activity notes that link it (by id, or by id or title ignoring
+    /// case), newest first.
+    pub fn attach(&mut self, activities: &[&Arc<Activity>]) {
+        if activities.is_empty() {
+            return;
+        }
+        let by_title: HashMap<String, usize> = self
+            .deals
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| [(d.record.id.to_lowercase(), i), (d.title.to_lowercase(), i)])
+            .collect();
+        let mut found: Vec<Vec<Arc<Activity>>> = vec![Vec::new(); self.deals.len()];
+        for activity in activities {
+            let mut linked: Vec<usize> = activity
+                .links
+                .iter()
+                .filter_map(|target| {
+                    let target = target.trim();
+                    self.deals_by_id
+                        .get(target)
+                        .or_else(|| by_title.get(&target.to_lowercase()))
+                        .copied()
+                })
+                .collect();
+            linked.sort_unstable();
+            linked.dedup();
+            for i in linked {
+                found[i].push(Arc::clone(activity));
+            }
+        }
+        for (deal, mut activities) in self.deals.iter_mut().zip(found) {
+            if !activities.is_empty() {
+                activities.sort_by(|a, b| b.date.cmp(&a.date).then(a.path.cmp(&b.path)));
+                Arc::make_mut(deal).activities = activities;
             }
         }
     }

@@ -15,6 +15,7 @@ pub use fields::Fields;
 pub use index::Index;
 pub use period::{Period, PeriodKind};
 pub use record::{
-    Account, AnyRecord, Body, Contact, Deal, Kind, Link, LogEntry, Record, Section, Task, Value,
+    Account, Activity, AnyRecord, Body, Contact, Deal, Kind, Link, LogEntry, Record, Section, Task,
+    Value,
 };
 pub use schema::known_fields;

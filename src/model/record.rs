@@ -1,6 +1,7 @@
 //! Deals, contacts and accounts: plain typed data, plus every front-matter field as written.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -63,11 +64,31 @@ impl Link {
     }
 }
 
+/// A note outside the record folders (a meeting, a call, a daily note) that is activity on
+/// the deals it links.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Activity {
+    /// Relative to the vault root.
+    pub path: String,
+    pub date: NaiveDate,
+    pub title: String,
+    /// Its first line of text, for a synopsis.
+    pub first_line: String,
+    /// What it links, as written (ids, titles, wikilink targets).
+    #[serde(skip)]
+    pub links: Vec<String>,
+    #[serde(skip)]
+    pub private: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogEntry {
     pub date: NaiveDate,
     pub text: String,
     pub line: usize,
+    /// The activity note it comes from, when it is not the record's own log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Inside a `## Private` section.
     pub private: bool,
 }
@@ -180,6 +201,9 @@ pub struct Deal {
     pub contact: Option<Link>,
     /// The last activity outside the log (a CRM's "Last Activity" date).
     pub last_activity: Option<NaiveDate>,
+    /// The activity notes that link it, newest first (filled in by the index).
+    #[serde(skip)]
+    pub activities: Vec<Arc<Activity>>,
     pub win_reason: Option<String>,
     pub loss_reason: Option<String>,
     pub created: Option<NaiveDate>,

@@ -87,6 +87,7 @@ fn body_of(text: &str, first_line: usize, headings: Vec<Heading>, items: Vec<Ite
         } else if under_log_heading(&headings, item.start) {
             if let Some((date, rest)) = leading_date(text) {
                 body.log.push(LogEntry {
+                    note: None,
                     date,
                     text: rest.to_string(),
                     line,

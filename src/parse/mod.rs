@@ -1,5 +1,6 @@
 //! Bytes → model values plus diagnostics. Pure: nothing here touches the disk.
 
+mod activity;
 pub mod body;
 pub mod csv;
 pub mod front_matter;
@@ -22,6 +23,8 @@ pub struct ParsedFile {
     pub record: Option<AnyRecord>,
     pub manager: Shown,
     pub diagnostics: Vec<Diagnostic>,
+    /// A note that is no record but activity on the deals it links.
+    pub activity: Option<std::sync::Arc<crate::model::Activity>>,
 }
 
 pub use redact::Shown;
@@ -100,7 +103,12 @@ fn read_file(
         }
     };
     let split = match front_matter::split(text) {
-        FrontMatter::None => return parsed,
+        FrontMatter::None => {
+            if folder_kind.is_none() {
+                parsed.activity = activity::read(path, &[], text, config).map(Into::into);
+            }
+            return parsed;
+        }
         FrontMatter::Unclosed => {
             if folder_kind.is_some() {
                 parsed.diagnostics.push(Diagnostic::new(
@@ -131,7 +139,9 @@ fn read_file(
         .and_then(|(_, value)| value.as_str())
         .and_then(Kind::parse);
     let Some(kind) = type_field.or(folder_kind) else {
-        return parsed; // a note of another kind: meetings, daily notes
+        // A note of another kind: a meeting, a daily note, perhaps activity on a deal.
+        parsed.activity = activity::read(path, &entries, split.body, config).map(Into::into);
+        return parsed;
     };
     let markup = body::markup(split.body, MAX_BODY_MARKUP);
     if markup > MAX_BODY_MARKUP {

@@ -129,16 +129,7 @@ impl Reader<'_> {
         let mut private = false;
         for key in keys {
             let value = self.fields.get(&key).unwrap_or(Value::Null);
-            let (is_private, clear) = match &value {
-                Value::Bool(b) => (*b, true),
-                Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
-                    "true" | "yes" | "y" => (true, true),
-                    "false" | "no" | "n" => (false, true),
-                    "off" => (false, false),
-                    _ => (true, false),
-                },
-                _ => (true, false),
-            };
+            let (is_private, clear) = private_value(&value);
             private |= is_private;
             if !clear {
                 let found = describe(&value);
@@ -237,6 +228,21 @@ fn describe(value: &Value) -> String {
         Value::String(s) => format!("\"{s}\""),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "a nested mapping".into(),
+    }
+}
+
+/// Whether a `private:` value hides the note, and whether it says so clearly. Privacy fails
+/// closed: anything but a clear no (`false`, `no`) hides it.
+pub fn private_value(value: &Value) -> (bool, bool) {
+    match value {
+        Value::Bool(b) => (*b, true),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "yes" | "y" => (true, true),
+            "false" | "no" | "n" => (false, true),
+            "off" => (false, false),
+            _ => (true, false),
+        },
+        _ => (true, false),
     }
 }
 
@@ -391,6 +397,7 @@ pub fn build(
                 champion: read.link("champion"),
                 contact: read.link("contact"),
                 last_activity: read.date("last_activity"),
+                activities: Vec::new(),
                 win_reason: read.text("win_reason"),
                 loss_reason: read.text("loss_reason"),
                 created: read.date("created"),

@@ -6,12 +6,12 @@ mod walk;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{Audience, Config, Index, Kind};
+use crate::model::{Activity, Audience, Config, Index, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
 pub use walk::{kind_of, relative_path};
@@ -227,7 +227,13 @@ impl Vault {
                 None => hidden.push(mine),
             }
         }
+        let activities: Vec<&Arc<Activity>> = files
+            .values()
+            .filter_map(|parsed| parsed.activity.as_ref())
+            .filter(|activity| audience == Audience::Me || !activity.private)
+            .collect();
         let mut index = Index::assemble(records, &hidden, diagnostics, unreadable);
+        index.attach(&activities);
         // The files' own warnings were silenced as they were read; these are the links'.
         index.diagnostics.retain(|d| !config.silences(d));
         index
