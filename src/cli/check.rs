@@ -52,6 +52,9 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             text
         }
     };
+    if let Some(hint) = vault.nothing_found() {
+        super::output::note(&hint);
+    }
     super::exiting(vault);
     super::output::print(&text)?;
     Ok(if errors > 0 {

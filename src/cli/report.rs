@@ -201,6 +201,9 @@ fn last_review(
 /// shared screen shows nothing of it.
 fn load_reporting(env: &super::Env, audience: Audience) -> anyhow::Result<Vault> {
     let vault = env.load_detail(Detail::Reports)?;
+    if let Some(hint) = vault.nothing_found() {
+        super::output::note(&hint);
+    }
     let errors =
         |index: &dealbook::Index| index.diagnostics.iter().filter(|d| d.is_error()).count();
     let shown: Vec<_> = vault

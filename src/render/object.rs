@@ -107,6 +107,7 @@ template_object!(
         buying_signals,
         who_what_when,
         gaps,
+        log_since,
     ],
     [],
     |_, _| None

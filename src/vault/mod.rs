@@ -1,5 +1,6 @@
 //! Finding the vault, reading its files, and keeping the index (incrementally, for watch).
 
+pub mod adopt;
 pub mod changes;
 mod walk;
 
@@ -21,6 +22,14 @@ pub use crate::model::CONFIG_FILE;
 /// The largest config dealbook reads: a config is a page of settings, and a file this size is
 /// something else (a link to a device, a mistake).
 const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// The Markdown notes under `root` (outside dot-folders and `templates/`), and a config
+/// proposed from them (see `adopt`).
+pub fn propose_config(root: &Path) -> adopt::Proposal {
+    let (candidates, _) = walk::candidates(root, &Config::default());
+    let paths: Vec<PathBuf> = candidates.into_iter().map(|c| c.path).collect();
+    adopt::propose(root, &paths)
+}
 
 /// The nearest folder at or above `start` that holds a `dealbook.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
@@ -258,6 +267,23 @@ impl Vault {
                 parsed.record.is_some() || parsed.diagnostics.iter().any(Diagnostic::is_error)
             })
             .count()
+    }
+
+    /// When the vault has no record at all but has other notes: where dealbook looked, so the
+    /// rep can tell it where to look instead of seeing a silent "0 records".
+    pub fn nothing_found(&self) -> Option<String> {
+        if self.record_files() > 0 || self.files.is_empty() {
+            return None;
+        }
+        let folders = &self.config.folders;
+        let list = |names: &[String]| names.join(", ");
+        Some(format!(
+            "no deal, contact or account found among {} Markdown notes: dealbook looked for deals in folders named {}, contacts in {}, accounts in {} (at any depth), and for notes with `type: deal|contact|account`; run `dealbook init --adopt` to propose a config from your notes, or set `folders:` in {CONFIG_FILE}",
+            self.files.len(),
+            list(&folders.deals),
+            list(&folders.contacts),
+            list(&folders.accounts),
+        ))
     }
 
     /// The files dealbook could not read at all (bad YAML, not UTF-8, …): the first error of

@@ -244,15 +244,30 @@ fn init_refuses_an_existing_vault_and_changes_nothing() {
 }
 
 #[test]
-fn init_refuses_to_overwrite_a_record() {
-    let v = TestVault::new().file("deals/acme-pilot.md", "mine\n");
-    let err = stderr(&dealbook().arg("init").arg(v.path()).assert().code(2));
-    assert!(err.contains("acme-pilot.md already exists"), "{err}");
+fn init_in_a_folder_with_notes_adopts_them_and_touches_none() {
+    let v = TestVault::new()
+        .file("deals/acme-pilot.md", "mine\n")
+        .file(".gitignore", "node_modules\n*.swp\n");
+    let out = stdout(&dealbook().arg("init").arg(v.path()).assert().success());
+    assert!(out.contains("Adopted 1 Markdown notes"), "{out}");
     assert_eq!(
         fs::read_to_string(v.join("deals/acme-pilot.md")).unwrap(),
         "mine\n"
     );
-    assert!(!v.join("dealbook.yaml").exists());
+    assert!(v.join("dealbook.yaml").is_file());
+    assert!(
+        !v.join("contacts/jane-doe.md").exists(),
+        "no sample records"
+    );
+    let gitignore = fs::read_to_string(v.join(".gitignore")).unwrap();
+    assert!(
+        gitignore.starts_with("node_modules\n*.swp\n# dealbook\n"),
+        "{gitignore}"
+    );
+    assert_eq!(gitignore.matches("*.swp").count(), 1, "{gitignore}");
+    assert!(gitignore.contains(".dealbook-*.tmp\n"), "{gitignore}");
+    // A second init finds the config and changes nothing.
+    dealbook().arg("init").arg(v.path()).assert().code(2);
 }
 
 #[test]

@@ -98,6 +98,8 @@ pub struct Review {
     /// Open tasks with a date: who (me or the manager) does what by when.
     pub who_what_when: Vec<Task>,
     pub gaps: Vec<Question>,
+    /// Its log entries and activity notes since `since`, newest first.
+    pub log_since: Vec<LogEntry>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -214,7 +216,11 @@ pub fn prep(
     let reviews = pipeline
         .deals
         .iter()
-        .map(|d| Shared::new(review(d, config, as_of)))
+        .map(|d| {
+            let mut review = review(d, config, as_of);
+            review.log_since = log_since(d);
+            Shared::new(review)
+        })
         .collect();
 
     let closed_since = |d: &DealView| d.closed_on.is_some_and(|c| since <= c && c <= as_of);
@@ -323,6 +329,7 @@ fn review(deal: &SharedDeal, config: &Config, as_of: NaiveDate) -> Review {
         next_step_date: deal.next_step_date,
         buying_signals,
         who_what_when,
+        log_since: Vec::new(),
         gaps,
         deal: deal.clone(),
     }
