@@ -56,9 +56,15 @@ pub fn read(
         .iter()
         .filter(|(key, _)| key.trim().eq_ignore_ascii_case("private"))
         .any(|(_, value)| private_value(value).0);
+    let heading = body
+        .lines()
+        .find_map(|line| line.strip_prefix("# "))
+        .map(|h| h.trim().to_string());
     let title = field("title")
         .and_then(Value::as_str)
-        .map_or_else(|| stem.to_string(), str::to_string);
+        .map(str::to_string)
+        .or(heading)
+        .unwrap_or_else(|| stem.to_string());
     Some(Activity {
         path: path.to_string_lossy().replace('\\', "/"),
         date,
@@ -130,7 +136,7 @@ mod tests {
         .unwrap();
         assert_eq!(a.date.to_string(), "2026-11-20");
         assert_eq!(a.links, ["acme-renewal"]);
-        assert_eq!(a.title, "2026-11-20");
+        assert_eq!(a.title, "Friday", "its first heading");
         assert_eq!(
             a.first_line,
             "Call with Jane about [[deals/acme-renewal|Acme]] pricing"

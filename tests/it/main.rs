@@ -1,6 +1,7 @@
 //! dealbook's integration tests, in one binary (one link step) with a module per area. They
 //! drive the real `dealbook` binary on vaults built in temp folders and on `example-vault/`.
 
+mod adopt;
 mod architecture;
 mod browser;
 mod check;

@@ -1987,3 +1987,61 @@ fn a_private_field_in_another_case_is_hidden() {
     let found = manager_leaks(&book, &["CANARY-CASE-OWN", "CANARY-CASE-NATIVE"]);
     assert!(found.is_empty(), "leaked to the manager: {found:#?}");
 }
+
+/// Activity notes (meeting and call notes, daily notes) reach the prep sheet: a private note,
+/// a note's `## Private` section and a note on a private deal never reach the manager's copy.
+#[test]
+fn activity_notes_keep_their_privacy() {
+    let v = TestVault::new()
+        .config("history: false\n")
+        .file(
+            "deals/acme.md",
+            "---\ntitle: Acme\namount: 1000\nstage: demo\nclose_date: 2026-12-15\n---\n",
+        )
+        .file(
+            "deals/secret.md",
+            "---\ntitle: Hush\nprivate: true\namount: 1000\nstage: demo\nclose_date: 2026-12-15\n---\n",
+        )
+        .file(
+            "meetings/2026-11-20 call.md",
+            "---\nprivate: yes please\n---\nACTIVITY-CANARY-PRIVATE-NOTE about [[acme]]\n",
+        )
+        .file(
+            "meetings/2026-11-21 call.md",
+            "## Private\nACTIVITY-CANARY-PRIVATE-SECTION about [[acme]]\n",
+        )
+        .file("meetings/2026-11-22 call.md", "ACTIVITY-CANARY-HIDDEN-DEAL about [[secret]]\n")
+        .file("meetings/2026-11-19 call.md", "ACTIVITY-SHOWN about [[acme]]\n");
+    for format in ["md", "html", "json"] {
+        let manager = common::stdout(
+            &v.cmd(&[
+                "prep",
+                "--since",
+                "2026-11-16",
+                "--format",
+                format,
+                "--audience",
+                "manager",
+            ])
+            .success(),
+        );
+        assert!(!manager.contains("ACTIVITY-CANARY"), "{format}: {manager}");
+        assert!(manager.contains("ACTIVITY-SHOWN"), "{format}: {manager}");
+        let mine = common::stdout(
+            &v.cmd(&["prep", "--since", "2026-11-16", "--format", format])
+                .success(),
+        );
+        assert!(
+            mine.contains("ACTIVITY-CANARY-PRIVATE-NOTE"),
+            "the rep's own: {format}"
+        );
+        assert!(
+            mine.contains("ACTIVITY-CANARY-HIDDEN-DEAL"),
+            "the rep's own: {format}"
+        );
+        assert!(
+            !mine.contains("ACTIVITY-CANARY-PRIVATE-SECTION"),
+            "a private section is never quoted"
+        );
+    }
+}
