@@ -96,9 +96,13 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
             (None, Some(_)) => event(EventKind::Created, None, None),
             (Some(_), None) => event(EventKind::Deleted, None, None),
             (Some(old), Some(new)) => {
-                if old.path != new.path {
-                    let id = |s: &DealState| crate::parse::record_id(&s.path);
-                    event(EventKind::Renamed, Some(id(old)), Some(id(new)));
+                // A move to another folder under the same file name keeps the id: no rename.
+                let (old_id, new_id) = (
+                    crate::parse::record_id(&old.path),
+                    crate::parse::record_id(&new.path),
+                );
+                if old_id != new_id {
+                    event(EventKind::Renamed, Some(old_id), Some(new_id));
                 }
                 if old.stage != new.stage {
                     let stage = config.stages.iter().find(|s| s.id == new.stage);

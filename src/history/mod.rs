@@ -1,5 +1,6 @@
 //! What the vault's git history says about each deal: its front-matter state at every commit
-//! that touched it (following renames), plus the uncommitted working tree as the newest.
+//! that touched it (following renames and moves of its folder), plus the uncommitted working
+//! tree as the newest.
 
 pub mod events;
 pub mod git;
@@ -283,43 +284,10 @@ fn read_repository(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<DealHistory>, Unavailable> {
     let commits = repository.log(pathspecs)?;
-
-    // Follow each file through renames: a lineage is one deal's list of versions.
-    let mut lineages: Vec<Vec<Version>> = Vec::new();
-    let mut by_path: HashMap<PathBuf, usize> = HashMap::default();
-    let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
-    for (n, commit) in commits.iter().enumerate() {
-        for change in &commit.changes {
-            let (path, lineage, blob) = match change {
-                git::FileChange::Added { path, blob }
-                | git::FileChange::Modified { path, blob } => {
-                    let next = lineages.len();
-                    (
-                        path,
-                        *by_path.entry(path.clone()).or_insert(next),
-                        Some(blob),
-                    )
-                }
-                git::FileChange::Renamed { from, to, blob } => {
-                    let lineage = by_path.remove(from).unwrap_or(lineages.len());
-                    by_path.insert(to.clone(), lineage);
-                    (to, lineage, Some(blob))
-                }
-                git::FileChange::Deleted { path } => (
-                    path,
-                    by_path.get(path).copied().unwrap_or(lineages.len()),
-                    None,
-                ),
-            };
-            if !is_markdown(path) {
-                continue;
-            }
-            if lineage == lineages.len() {
-                lineages.push(Vec::new());
-            }
-            lineages[lineage].push((n, path.clone(), blob.cloned()));
-        }
-    }
+    let lineages: Vec<Vec<Version>> = lineages(&commits)
+        .into_iter()
+        .filter_map(|lineage| as_deal(lineage, config))
+        .collect();
 
     // Each (blob, path) once: a reverted or renamed version is read and parsed once.
     let mut wanted: Vec<(git::Blob, PathBuf, usize)> = Vec::new();
@@ -380,6 +348,67 @@ fn read_repository(
             })
         })
         .collect())
+}
+
+/// Each Markdown file followed through renames: a lineage is one file's versions, oldest first.
+fn lineages(commits: &[git::LoggedCommit]) -> Vec<Vec<Version>> {
+    let mut lineages: Vec<Vec<Version>> = Vec::new();
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::default();
+    let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
+    for (n, commit) in commits.iter().enumerate() {
+        for change in &commit.changes {
+            let (path, lineage, blob) = match change {
+                git::FileChange::Added { path, blob }
+                | git::FileChange::Modified { path, blob } => {
+                    let next = lineages.len();
+                    (
+                        path,
+                        *by_path.entry(path.clone()).or_insert(next),
+                        Some(blob),
+                    )
+                }
+                git::FileChange::Renamed { from, to, blob } => {
+                    let lineage = by_path.remove(from).unwrap_or(lineages.len());
+                    by_path.insert(to.clone(), lineage);
+                    (to, lineage, Some(blob))
+                }
+                git::FileChange::Deleted { path } => (
+                    path,
+                    by_path.get(path).copied().unwrap_or(lineages.len()),
+                    None,
+                ),
+            };
+            if !is_markdown(path) {
+                continue;
+            }
+            if lineage == lineages.len() {
+                lineages.push(Vec::new());
+            }
+            lineages[lineage].push((n, path.clone(), blob.cloned()));
+        }
+    }
+    lineages
+}
+
+/// The versions of a file that tell a deal's story, by the folders configured now: all of them
+/// up to its last version in a deals folder, wherever the earlier ones were (its folder may have
+/// been moved or renamed since), then a deletion if it left the deals folders after that.
+/// `None` for a file that never was in one.
+fn as_deal(mut lineage: Vec<Version>, config: &Config) -> Option<Vec<Version>> {
+    let last = lineage
+        .iter()
+        .rposition(|(_, path, _)| is_deal_path(path, config))?;
+    if let Some(&(left, _, _)) = lineage.get(last + 1) {
+        lineage.truncate(last + 1);
+        let path = lineage[last].1.clone();
+        lineage.push((left, path, None));
+    }
+    Some(lineage)
+}
+
+/// Whether the vault reads a file at `path` as a deal because of the folder it is in.
+fn is_deal_path(path: &Path, config: &Config) -> bool {
+    crate::vault::is_candidate_path(path, config) && config.folder_kind(path) == Some(Kind::Deal)
 }
 
 fn short(id: &str) -> &str {
@@ -474,5 +503,59 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
             id: parse::record_id(&now.0.path),
             snapshots: vec![working_tree(Some(now))],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(n: usize, path: &str, blob: Option<&str>) -> Version {
+        (n, PathBuf::from(path), blob.map(str::to_string))
+    }
+
+    fn opportunities() -> Config {
+        let mut config = Config::default();
+        config.folders.deals = vec!["opportunities".into()];
+        config
+    }
+
+    #[test]
+    fn a_deals_versions_from_before_its_folder_moved_are_its_own() {
+        let lineage = vec![
+            version(0, "crm/deals/acme.md", Some("a")),
+            version(1, "crm/deals/acme.md", Some("b")),
+            version(2, "crm/opportunities/acme.md", Some("b")),
+        ];
+        assert_eq!(as_deal(lineage.clone(), &opportunities()), Some(lineage));
+    }
+
+    #[test]
+    fn a_deal_that_leaves_the_deals_folders_is_deleted_then() {
+        let lineage = vec![
+            version(0, "crm/opportunities/acme.md", Some("a")),
+            version(3, "archive/acme-old.md", Some("a")),
+            version(5, "archive/acme-old.md", Some("b")),
+        ];
+        assert_eq!(
+            as_deal(lineage, &opportunities()),
+            Some(vec![
+                version(0, "crm/opportunities/acme.md", Some("a")),
+                version(3, "crm/opportunities/acme.md", None),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_file_never_in_a_deals_folder_is_no_deal() {
+        let config = opportunities();
+        for path in [
+            "notes/acme.md",
+            "templates/opportunities/deal.md",
+            ".trash/opportunities/acme.md",
+            "crm/opportunities/acme/contacts/jane.md",
+        ] {
+            assert_eq!(as_deal(vec![version(0, path, Some("a"))], &config), None);
+        }
     }
 }

@@ -659,7 +659,6 @@ impl Config {
     }
 }
 
-/// Three ASCII capitals: USD, EUR, JPY.
 /// How deep below the root the folder `entry` (of `folders:`) holds `path`, if it does: a
 /// name (`opportunities`) is a folder of that name at any depth, a path (`crm/deals`) a folder
 /// from the vault root.
@@ -682,6 +681,7 @@ pub fn folder_depth(entry: &str, path: &Path) -> Option<usize> {
         .last()
 }
 
+/// Three ASCII capitals: USD, EUR, JPY.
 pub fn is_currency_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
 }

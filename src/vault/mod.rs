@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{Activity, Audience, Config, Index, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
-pub use walk::{kind_of, relative_path};
+pub use walk::{is_candidate_path, kind_of, relative_path};
 
 pub use crate::model::CONFIG_FILE;
 

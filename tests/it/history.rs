@@ -2049,3 +2049,206 @@ fn close_refuses_what_is_not_a_deal_and_a_config_without_a_lost_stage() {
         .unwrap()
         .contains("stage: won\nclose_date: 2026-11-23\n---"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Folder moves
+
+/// Acme and Globex in `crm/deals/` (the default `deals`, a folder name found at any depth).
+/// Acme moves forward and is pushed; then one commit moves the folder to `crm/opportunities/`,
+/// switches the config to that name and renames Globex; after it Acme grows and is pushed again.
+/// The commits' ids: the first, the push before the move, the move.
+fn moved_folder() -> (Repo, [String; 3]) {
+    let repo = Repo::new();
+    repo.write("dealbook.yaml", "owner: Sam Rivera\n")
+        .write(
+            "crm/deals/acme.md",
+            &basic("Acme", "discovery", "1000", "2026-11-15"),
+        )
+        .write(
+            "crm/deals/globex.md",
+            &basic("Globex", "demo", "2000", "2026-12-10"),
+        );
+    let created = repo.commit("2026-09-01", "two deals");
+    repo.write(
+        "crm/deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-11-15"),
+    );
+    repo.commit("2026-09-10", "acme to proposal");
+    repo.write(
+        "crm/deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    );
+    let pushed = repo.commit("2026-09-20", "acme slips");
+    repo.mv("crm/deals", "crm/opportunities").mv(
+        "crm/opportunities/globex.md",
+        "crm/opportunities/globex-expansion.md",
+    );
+    repo.write(
+        "dealbook.yaml",
+        "owner: Sam Rivera\nfolders: { deals: [opportunities] }\n",
+    );
+    let moved = repo.commit("2026-10-01", "the CRM calls them opportunities");
+    repo.write(
+        "crm/opportunities/acme.md",
+        &basic("Acme", "proposal", "1500", "2027-01-15"),
+    );
+    repo.commit("2026-10-15", "acme grows and slips again");
+    (repo, [created, pushed, moved])
+}
+
+#[test]
+fn a_moved_folder_keeps_each_deals_history() {
+    let (repo, [created, pushed, moved]) = moved_folder();
+
+    let all = repo.events(&[]);
+    let ids: BTreeSet<&str> = all.iter().map(|e| e["deal"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        BTreeSet::from(["acme", "globex-expansion"]),
+        "{all:#?}"
+    );
+
+    let acme = of(&all, "acme");
+    assert_eq!(
+        changes(&acme),
+        [
+            change("amount_changed", Some("1000"), Some("1500")),
+            change("close_date_pushed", Some("2026-12-15"), Some("2027-01-15")),
+            change("close_date_pushed", Some("2026-11-15"), Some("2026-12-15")),
+            change("stage_forward", Some("discovery"), Some("proposal")),
+            change("forecast_changed", Some("pipeline"), Some("best_case")),
+            change("created", None, None),
+        ]
+    );
+    assert_eq!(acme[2]["commit"], short(&pushed));
+    assert_eq!(acme[5]["commit"], short(&created));
+    assert_eq!(acme[5]["date"], "2026-09-01");
+    assert!(
+        acme.iter().all(|e| e["commit"] != short(&moved)),
+        "the move is no event of acme's: {acme:#?}"
+    );
+
+    // Moved and renamed in one commit: the new name is a rename, the history stays.
+    let globex = of(&all, "globex-expansion");
+    assert_eq!(
+        changes(&globex),
+        [
+            change("renamed", Some("globex"), Some("globex-expansion")),
+            change("created", None, None),
+        ]
+    );
+    assert_eq!(globex[0]["commit"], short(&moved));
+    assert_eq!(globex[1]["commit"], short(&created));
+
+    let text = repo.stdout(&["history", "acme"]);
+    assert!(!text.contains("renamed"), "{text}");
+    assert_eq!(text.matches("created").count(), 1, "{text}");
+
+    // The push and the stage move before the move still count.
+    let pipeline = repo.json(&["pipeline", "--format", "json"]);
+    let acme = deal_in(&pipeline, "acme");
+    assert_eq!(acme["push_count"], 2, "{acme:#}");
+    assert_eq!(acme["days_in_stage"], 74, "in proposal since 2026-09-10");
+    let globex = deal_in(&pipeline, "globex-expansion");
+    assert_eq!(globex["push_count"], 0, "{globex:#}");
+    assert_eq!(globex["days_in_stage"], 83, "in demo since 2026-09-01");
+    let prep = repo.json(&["prep", "--format", "json"]);
+    assert_eq!(deal_in(&prep, "acme")["push_count"], 2);
+}
+
+#[test]
+fn a_move_between_configured_folders_is_no_rename_and_a_move_out_is_a_deletion() {
+    let repo = Repo::new();
+    repo.write(
+        "dealbook.yaml",
+        "folders: { deals: [deals, opportunities] }\n",
+    )
+    .write(
+        "deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-11-15"),
+    )
+    .write(
+        "deals/initech.md",
+        &basic("Initech", "demo", "3000", "2026-12-15"),
+    );
+    repo.commit("2026-09-01", "two deals");
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    );
+    repo.commit("2026-09-08", "acme slips");
+
+    // Moved, not yet committed.
+    for folder in ["opportunities", "archive"] {
+        std::fs::create_dir_all(repo.vault.join(folder)).expect("mkdir");
+    }
+    repo.mv("deals/acme.md", "opportunities/acme.md");
+    let acme = repo.events(&["acme"]);
+    assert_eq!(
+        kinds(&acme.iter().collect::<Vec<_>>()),
+        ["close_date_pushed", "created"],
+        "{acme:#?}"
+    );
+
+    // Committed, with initech moved out of the deals folders.
+    repo.mv("deals/initech.md", "archive/initech.md");
+    let archived = repo.commit("2026-09-15", "acme to opportunities, initech archived");
+    let all = repo.events(&[]);
+    assert_eq!(
+        kinds(&of(&all, "acme")),
+        ["close_date_pushed", "created"],
+        "{all:#?}"
+    );
+    let initech = of(&all, "initech");
+    assert_eq!(kinds(&initech), ["deleted", "created"], "{initech:#?}");
+    assert_eq!(initech[0]["commit"], short(&archived));
+
+    let pipeline = repo.json(&["pipeline", "--format", "json"]);
+    assert_eq!(deal_in(&pipeline, "acme")["push_count"], 1);
+    assert!(!has_deal(&pipeline, "initech"));
+}
+
+#[test]
+fn a_folder_name_configured_at_depth_has_history() {
+    let repo = Repo::with_vault_in("team/sam");
+    repo.write("dealbook.yaml", "folders: { deals: [opportunities] }\n")
+        .write(
+            "crm/opportunities/acme.md",
+            &basic("Acme", "proposal", "1000", "2026-11-15"),
+        )
+        // Neither is a deal the vault reads: a hidden folder, and a folder outside the vault.
+        .write(
+            ".trash/opportunities/old.md",
+            &basic("Old", "demo", "500", "2026-10-01"),
+        )
+        .write_in_repo(
+            "crm/opportunities/outside.md",
+            &basic("Outside", "demo", "100", "2026-12-01"),
+        );
+    repo.commit("2026-09-01", "books");
+    repo.write(
+        "crm/opportunities/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    )
+    .write(
+        ".trash/opportunities/old.md",
+        &basic("Old", "demo", "500", "2026-11-01"),
+    )
+    .write_in_repo(
+        "crm/opportunities/outside.md",
+        &basic("Outside", "demo", "100", "2027-03-01"),
+    );
+    repo.commit("2026-09-08", "everything slips");
+
+    let events = repo.events(&[]);
+    assert_eq!(
+        changes(&events.iter().collect::<Vec<_>>()),
+        [
+            change("close_date_pushed", Some("2026-11-15"), Some("2026-12-15")),
+            change("created", None, None),
+        ]
+    );
+    assert!(events.iter().all(|e| e["deal"] == "acme"), "{events:#?}");
+    let pipeline = repo.json(&["pipeline", "--format", "json"]);
+    assert_eq!(deal_in(&pipeline, "acme")["push_count"], 1);
+}
