@@ -1,9 +1,12 @@
-//! `list deals|contacts|accounts|tasks [--where EXPR] [--format table|json|csv]`
+//! `list deals|contacts|accounts|tasks [--where EXPR] [--sort F,-F] [--columns a,b] [--open]
+//! [--format table|json|csv]`
 
 use std::process::ExitCode;
 
-use dealbook::query::Filter;
-use dealbook::render::rows::{self, Listing};
+use dealbook::metrics::report::deal_views;
+use dealbook::model::Kind;
+use dealbook::query::{self, Fields, Query};
+use dealbook::render::rows::{self, Listing, Row};
 use dealbook::render::table;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -25,9 +28,26 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct Args {
     what: What,
-    /// Conditions such as `stage=proposal and amount>=10000`, `tags~expansion`.
+    /// Conditions such as `stage=proposal and amount>=10000`, `tags~expansion` (see the README).
     #[arg(long = "where", value_name = "EXPR")]
     filter: Option<String>,
+    /// Sort by these fields, `-` for descending: `--sort close_date,-amount`.
+    #[arg(
+        long,
+        value_name = "FIELDS",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    sort: Vec<String>,
+    /// The table's columns: `--columns id,stage,weighted`.
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    columns: Vec<String>,
+    /// Open deals only (closed deals are listed too, unless this is given).
+    #[arg(long)]
+    open: bool,
+    /// The period `in_period` means (default: the fiscal quarter holding --as-of).
+    #[arg(long, value_name = "PERIOD")]
+    period: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
     #[command(flatten)]
@@ -35,12 +55,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
-    let filter = args
-        .filter
-        .as_deref()
-        .map(Filter::parse)
-        .transpose()
-        .map_err(|e| super::UsageError(e.to_string()))?;
     let vault = env.load()?;
     let listing = match args.what {
         What::Deals => Listing::Deals,
@@ -48,18 +62,127 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         What::Accounts => Listing::Accounts,
         What::Tasks => Listing::Tasks,
     };
-    let index = vault.index_for(args.audience.audience());
-    let mut rows = rows::rows(index, &vault.config, listing);
-    if let Some(filter) = &filter {
-        rows.retain(|row| filter.matches(row));
+    let audience = args.audience.audience();
+    let index = vault.index_for(audience);
+    let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
+    let views = match listing {
+        Listing::Deals => {
+            // Git history only when a field that needs it is asked for.
+            let mentioned = |name: &str| {
+                [args.filter.as_deref().unwrap_or_default()]
+                    .into_iter()
+                    .chain(args.sort.iter().map(String::as_str))
+                    .chain(args.columns.iter().map(String::as_str))
+                    .any(|text| text.contains(name))
+            };
+            let read = (mentioned("days_in_stage") || mentioned("push_count"))
+                .then(|| super::history::read(&vault, env.today()).ok())
+                .flatten();
+            let history = read.as_ref().map(|h| h.for_audience(audience));
+            deal_views(index, &vault.config, &options, history.as_deref())
+        }
+        _ => Vec::new(),
+    };
+    let mut rows = rows::rows(index, &vault.config, listing, &views);
+    let fields = match listing {
+        Listing::Deals => Fields::of(Kind::Deal, &rows),
+        Listing::Contacts => Fields::of(Kind::Contact, &rows),
+        Listing::Accounts => Fields::of(Kind::Account, &rows),
+        Listing::Tasks => Fields::tasks(),
+    };
+    let usage = |e: String| super::UsageError(e);
+    if let Some(expression) = &args.filter {
+        let query = Query::parse(expression, &fields).map_err(|e| usage(e.to_string()))?;
+        rows.retain(|row| query.matches(row, index));
     }
+    if args.open && matches!(listing, Listing::Deals) {
+        rows.retain(|row| row["open"] == true);
+    }
+    for name in args.sort.iter().chain(&args.columns) {
+        fields
+            .check(name.trim_start_matches('-'))
+            .map_err(|e| usage(format!("{e} (in --sort or --columns)")))?;
+    }
+    sort(&mut rows, &args.sort);
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
         Format::Csv => table::csv(&rows, &rows::columns(listing, &rows)),
-        Format::Table => table::table(&rows, rows::table_columns(listing)),
+        Format::Table => {
+            let columns = table_columns(listing, &args.columns, &rows, &vault.config.currency);
+            let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let mut text = table::table(&rows, &columns);
+            if matches!(listing, Listing::Deals) && !rows.is_empty() {
+                text.push_str(&totals(&rows, &vault.config.currency));
+            }
+            text
+        }
     };
     super::output::print(&text)?;
-    let incomplete = super::note_unread(&vault, args.audience.audience());
+    let incomplete = super::note_unread(&vault, audience);
     super::exiting(vault);
     Ok(super::complete_unless(incomplete))
+}
+
+/// `--sort a,-b`: by each field in turn, `-` descending; the listing's own order breaks ties.
+fn sort(rows: &mut [Row], keys: &[String]) {
+    rows.sort_by(|a, b| {
+        keys.iter().fold(std::cmp::Ordering::Equal, |order, key| {
+            order.then_with(|| {
+                let (field, descending) = match key.strip_prefix('-') {
+                    Some(field) => (field, true),
+                    None => (key.as_str(), false),
+                };
+                let (x, y) = (a.get(field), b.get(field));
+                let order = query::sort_order(x, y);
+                // A missing value is last either way.
+                let both = x.is_some_and(|v| !v.is_null()) && y.is_some_and(|v| !v.is_null());
+                if descending && both {
+                    order.reverse()
+                } else {
+                    order
+                }
+            })
+        })
+    });
+}
+
+/// `--columns`, else the listing's; a deals table shows each deal's currency when there is
+/// more than one, and then the amount in the base currency too.
+fn table_columns(listing: Listing, asked: &[String], rows: &[Row], base: &str) -> Vec<String> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    let mut columns: Vec<String> = rows::table_columns(listing)
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    if matches!(listing, Listing::Deals) {
+        let currencies: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter_map(|r| r["currency"].as_str())
+            .chain([base])
+            .collect();
+        if currencies.len() > 1 {
+            let at = columns
+                .iter()
+                .position(|c| c == "amount")
+                .map_or(columns.len(), |i| i + 1);
+            columns.insert(at, "currency".into());
+            columns.insert(at + 1, "base_amount".into());
+        }
+    }
+    columns
+}
+
+/// The deals table's last line: how many, and their amount and weighted amount in the base
+/// currency (deals without an amount or a rate count in neither).
+fn totals(rows: &[Row], base: &str) -> String {
+    let sum = |field: &str| -> f64 { rows.iter().filter_map(|r| r[field].as_f64()).sum() };
+    let money = |n: f64| dealbook::render::filters::format_money(n, base);
+    format!(
+        "{}: {} · weighted {} ({base})\n",
+        super::output::plural(rows.len(), "deal"),
+        money(sum("base_amount")),
+        money(sum("weighted"))
+    )
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use serde_json::{json, Map, Value};
 
 use crate::metrics;
+use crate::metrics::report::{DealView, SharedDeal};
 use crate::model::schema::{self, FieldType};
 use crate::model::{Config, ForecastCategory, Index, Record};
 use crate::parse::body::parse_date;
@@ -76,10 +77,13 @@ fn number(n: f64) -> Value {
 }
 
 /// The rows of one listing, in a stable order: deals by close date then id, tasks by due
-/// date then record, everything else by id.
-pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
+/// date then record, everything else by id. Deals carry what the reports work out for them
+/// (`query::COMPUTED`) from `views`, the reports' views of them.
+pub fn rows(index: &Index, config: &Config, listing: Listing, views: &[SharedDeal]) -> Vec<Row> {
     match listing {
         Listing::Deals => {
+            let views: std::collections::HashMap<&str, &DealView> =
+                views.iter().map(|v| (v.id.as_str(), &**v)).collect();
             let mut deals: Vec<_> = index.deals.iter().collect();
             deals.sort_by(|a, b| {
                 (a.close_date.is_none(), a.close_date, &a.record.id).cmp(&(
@@ -104,6 +108,15 @@ pub fn rows(index: &Index, config: &Config, listing: Listing) -> Vec<Row> {
                         "last_activity".into(),
                         json!(metrics::last_activity(deal).map(|d| d.to_string())),
                     );
+                    let view = views.get(deal.record.id.as_str());
+                    let computed = |f: fn(&DealView) -> Value| view.map_or(Value::Null, |v| f(v));
+                    row.insert("base_amount".into(), computed(|v| json!(v.amount)));
+                    row.insert("weighted".into(), computed(|v| json!(v.weighted)));
+                    row.insert("flags".into(), computed(|v| json!(v.flags)));
+                    row.insert("days_in_stage".into(), computed(|v| json!(v.days_in_stage)));
+                    row.insert("push_count".into(), computed(|v| json!(v.push_count)));
+                    row.insert("in_period".into(), computed(|v| json!(v.in_period)));
+                    row.insert("account_name".into(), computed(|v| json!(v.account)));
                     row
                 })
                 .collect()

@@ -15,7 +15,9 @@ pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
 pub use uncounted::{manager_copy, ManagerCopy, NotCounted, Reason, Uncounted};
-pub use view::{deal_view, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written};
+pub use view::{
+    deal_view, deal_views, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written,
+};
 
 /// What a report is computed for.
 #[derive(Debug, Clone)]

@@ -257,7 +257,7 @@ pub fn deal_view(
 }
 
 /// Every deal as the reports see it, by close date then id.
-pub(super) fn deal_views(
+pub fn deal_views(
     index: &Index,
     config: &Config,
     options: &ReportOptions,
