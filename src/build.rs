@@ -25,6 +25,9 @@ pub struct Built {
 pub enum BuildError {
     #[error(transparent)]
     Template(#[from] TemplateError),
+    /// An output's `where:` cannot be read.
+    #[error("an output's `where:` in dealbook.yaml: {0}")]
+    Scope(#[from] crate::query::QueryError),
     #[error("cannot write {}: {reason}", path.display())]
     Write {
         path: PathBuf,
@@ -46,8 +49,15 @@ pub fn build(
     history: &Result<History, Unavailable>,
 ) -> Result<Vec<Built>, BuildError> {
     let templates = templates(vault);
-    let key = |output: &Output| (output.audience, Sections::for_template(&output.template));
-    let mut keys: Vec<(Audience, Sections)> = Vec::new();
+    fn key(output: &Output) -> (Audience, Sections, Option<&str>) {
+        let scope = output.scope.as_deref();
+        (
+            output.audience,
+            Sections::for_template(&output.template),
+            scope,
+        )
+    }
+    let mut keys: Vec<(Audience, Sections, Option<&str>)> = Vec::new();
     for output in &vault.config.outputs {
         if !keys.contains(&key(output)) {
             keys.push(key(output));
@@ -55,10 +65,10 @@ pub fn build(
     }
     let contexts: Vec<Context> = keys
         .par_iter()
-        .map(|&(audience, sections)| {
-            render::vault_context(vault, options, audience, history, sections)
+        .map(|&(audience, sections, scope)| {
+            render::vault_context(vault, options, audience, history, sections, scope)
         })
-        .collect();
+        .collect::<Result<_, _>>()?;
     let rendered: Vec<(PathBuf, String, bool)> = vault
         .config
         .outputs

@@ -406,12 +406,14 @@ impl Parser<'_> {
         }
         let op = match self.peek() {
             Some(Token::Op(op)) => *op,
-            _ => return Err((
-                column,
-                format!(
+            _ => {
+                return Err((
+                    column,
+                    format!(
                     "an operator is needed after `{field}`: one of = != < <= > >= ~ or `in (…)`"
                 ),
-            )),
+                ))
+            }
         };
         self.at += 1;
         let value_column = self.column();

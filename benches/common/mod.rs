@@ -84,5 +84,6 @@ pub fn options(fiscal_year_start: u32) -> ReportOptions {
         as_of,
         period: Period::quarter_of(as_of, fiscal_year_start),
         since: as_of - Duration::days(7),
+        quota: None,
     }
 }

@@ -165,7 +165,18 @@ fn check_still_parses(
 }
 
 /// Applies `key=value` assignments to `text`, checking every value first.
-fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::Result<String> {
+fn assign(config: &Config, text: String, assignments: &[String]) -> anyhow::Result<String> {
+    assign_noting(config, text, assignments, &mut Vec::new())
+}
+
+/// `assign`, noting each change as `key: old → new` (the values as the file writes them).
+fn assign_noting(
+    config: &Config,
+    mut text: String,
+    assignments: &[String],
+    changes: &mut Vec<String>,
+) -> anyhow::Result<String> {
+    changes.clear();
     for assignment in assignments {
         let (key, value) =
             values::split_assignment(assignment).map_err(|e| super::UsageError(e.to_string()))?;
@@ -176,7 +187,13 @@ fn assign(config: &Config, mut text: String, assignments: &[String]) -> anyhow::
             .unwrap_or_default();
         let yaml = values::to_yaml(key, value, config, quoting)
             .map_err(|e| super::UsageError(format!("{e}; nothing was written")))?;
+        let before = edit::written_value(&text, &path);
         text = edit::set(&text, &path, &yaml).map_err(|e| anyhow!(e))?;
+        match before.as_deref().map(str::trim) {
+            Some(old) if old == yaml.trim() => {}
+            Some(old) => changes.push(format!("{key}: {old} → {yaml}")),
+            None => changes.push(format!("{key}: (none) → {yaml}")),
+        }
     }
     Ok(text)
 }
@@ -189,9 +206,13 @@ pub fn run_set(mut args: SetArgs, env: &super::Env) -> anyhow::Result<ExitCode> 
     if let Some(stamp) = &stamp {
         args.fields.push(format!("close_date={}", stamp.date));
     }
+    let mut changes = Vec::new();
     edit_record(&vault, &relative, |text| {
-        assign(&vault.config, text.to_string(), &args.fields)
+        assign_noting(&vault.config, text.to_string(), &args.fields, &mut changes)
     })?;
+    for change in &changes {
+        super::output::print(&format!("{change}\n"))?;
+    }
     if let Some(stamp) = stamp {
         let was = stamp
             .was
@@ -348,13 +369,22 @@ pub fn run_done(args: DoneArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
 
 /// The line of the one open task whose text contains `wanted`, ignoring case.
 fn open_task(tasks: &[Task], wanted: &str, path: &Path) -> anyhow::Result<usize> {
-    let lower = wanted.to_lowercase();
+    let lower = wanted.trim().to_lowercase();
     let open: Vec<&Task> = tasks.iter().filter(|t| !t.done).collect();
-    let matches: Vec<&Task> = open
+    // A task whose whole text it is wins over tasks that merely contain it.
+    let whole: Vec<&Task> = open
         .iter()
         .copied()
-        .filter(|t| t.text.to_lowercase().contains(&lower))
+        .filter(|t| t.text.to_lowercase() == lower)
         .collect();
+    let matches: Vec<&Task> = if whole.is_empty() {
+        open.iter()
+            .copied()
+            .filter(|t| t.text.to_lowercase().contains(&lower))
+            .collect()
+    } else {
+        whole
+    };
     let list = |tasks: &[&Task]| {
         tasks
             .iter()

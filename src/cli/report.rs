@@ -32,6 +32,19 @@ pub struct Scope {
     since: Option<chrono::NaiveDate>,
     #[command(flatten)]
     audience: super::ForAudience,
+    #[command(flatten)]
+    deals: Scoped,
+}
+
+/// `--where` and `--quota`: a report on some of the deals, against its own quota.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Scoped {
+    /// Count only the deals this matches (the `list --where` language): `owner="Sarah Chen"`.
+    #[arg(long = "where", value_name = "EXPR")]
+    pub filter: Option<String>,
+    /// The quota for the period, instead of the config's (for a scoped report).
+    #[arg(long, value_name = "AMOUNT")]
+    pub quota: Option<f64>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -140,8 +153,11 @@ fn load_context(
     let audience = scope.audience.audience();
     let vault = load_reporting(env, audience)?;
     let history = super::history::read(&vault, env.today());
-    let options = options(scope, &vault, env, &history)?;
-    let context = render::vault_context(&vault, &options, audience, &history, sections);
+    let mut options = options(scope, &vault, env, &history)?;
+    options.quota = scope.deals.quota;
+    let filter = scope.deals.filter.as_deref();
+    let context = render::vault_context(&vault, &options, audience, &history, sections, filter)
+        .map_err(|e| super::UsageError(e.to_string()))?;
     Ok((vault, context))
 }
 
@@ -181,6 +197,7 @@ pub fn default_options(
         as_of: today,
         period: Period::quarter_of(today, vault.config.fiscal_year_start),
         since: last_review(history, today),
+        quota: None,
     }
 }
 
@@ -269,6 +286,7 @@ pub fn scoped_options(
         as_of,
         period,
         since: as_of - Duration::days(7),
+        quota: None,
     })
 }
 

@@ -33,6 +33,8 @@ pub struct Args {
     format: Format,
     #[command(flatten)]
     audience: super::ForAudience,
+    #[command(flatten)]
+    deals: super::report::Scoped,
 }
 
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
@@ -43,9 +45,11 @@ pub enum Format {
     Json,
 }
 
+/// `ID=VALUE` pairs; `what` says what a value must be ("a date written YYYY-MM-DD").
 fn pairs<T>(
     values: &[String],
     flag: &str,
+    what: &str,
     parse: impl Fn(&str) -> Option<T>,
 ) -> Result<Vec<(String, T)>, super::UsageError> {
     values
@@ -55,7 +59,7 @@ fn pairs<T>(
                 super::UsageError(format!("--{flag} takes ID=VALUE, not `{value}`"))
             })?;
             let parsed = parse(raw.trim()).ok_or_else(|| {
-                super::UsageError(format!("--{flag} {value}: `{raw}` is not valid"))
+                super::UsageError(format!("--{flag} {value}: `{raw}` is not {what}"))
             })?;
             Ok((id.trim().to_string(), parsed))
         })
@@ -83,15 +87,19 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     scenario.merge(Scenario {
         win: args.win,
         lose: args.lose,
-        slip: pairs(&args.slip, "slip", dealbook::parse::body::parse_date)?
+        slip: pairs(&args.slip, "slip", "a date written YYYY-MM-DD", |v| {
+            dealbook::parse::body::parse_date(v).filter(|_| v.len() == 10)
+        })?
+        .into_iter()
+        .collect(),
+        amount: pairs(&args.amount, "amount", "a plain number", |v| v.parse().ok())?
             .into_iter()
             .collect(),
-        amount: pairs(&args.amount, "amount", |v| v.parse().ok())?
-            .into_iter()
-            .collect(),
-        prob: pairs(&args.prob, "prob", |v| v.parse().ok())?
-            .into_iter()
-            .collect(),
+        prob: pairs(&args.prob, "prob", "a number from 0 to 100", |v| {
+            v.parse().ok()
+        })?
+        .into_iter()
+        .collect(),
     });
     if scenario == Scenario::default() {
         return Err(super::UsageError(
@@ -99,15 +107,35 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         )
         .into());
     }
-    let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
+    let mut options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;
+    options.quota = args.deals.quota;
     let audience = args.audience.audience();
-    let outcome = whatif(
-        vault.index_for(audience),
-        &vault.config,
-        &options,
-        &scenario,
-    )
-    .map_err(|e| super::UsageError(e.to_string()))?;
+    // Deals are named as everywhere else: an id, a path or an unambiguous title.
+    let scenario = scenario.named(|name| {
+        let path = vault
+            .find_for(name, audience)
+            .map_err(|e| super::UsageError(e.to_string()))?;
+        let id = dealbook::parse::record_id(&path);
+        match vault.index_for(audience).deal(&id) {
+            Some(deal) if deal.record.path == path => Ok(id),
+            _ => Err(super::UsageError(format!(
+                "{} is not a deal; a what-if changes deals",
+                path.display()
+            ))),
+        }
+    })?;
+    let index = match args.deals.filter.as_deref() {
+        Some(filter) => {
+            let history = super::history::read(&vault, env.today());
+            let known = history.as_ref().ok().map(|h| h.for_audience(audience));
+            let index = vault.index_for(audience);
+            dealbook::render::scoped(index, &vault.config, &options, known.as_deref(), filter)
+                .map_err(|e| super::UsageError(e.to_string()))?
+        }
+        None => vault.index_for(audience).clone(),
+    };
+    let outcome = whatif(&index, &vault.config, &options, &scenario)
+        .map_err(|e| super::UsageError(e.to_string()))?;
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&outcome)? + "\n",
         format => {

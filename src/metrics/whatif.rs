@@ -31,6 +31,29 @@ impl Scenario {
         self.prob.extend(other.prob);
     }
 
+    /// The same scenario with each deal named as `name` says (an id, a path or a title → the
+    /// deal's id).
+    pub fn named<E>(self, name: impl Fn(&str) -> Result<String, E>) -> Result<Scenario, E> {
+        let list = |ids: Vec<String>| ids.iter().map(|id| name(id)).collect::<Result<Vec<_>, E>>();
+        let map = |pairs: BTreeMap<String, f64>| {
+            pairs
+                .into_iter()
+                .map(|(id, v)| Ok((name(&id)?, v)))
+                .collect::<Result<BTreeMap<_, _>, E>>()
+        };
+        Ok(Scenario {
+            win: list(self.win)?,
+            lose: list(self.lose)?,
+            slip: self
+                .slip
+                .into_iter()
+                .map(|(id, d)| Ok((name(&id)?, d)))
+                .collect::<Result<_, E>>()?,
+            amount: map(self.amount)?,
+            prob: map(self.prob)?,
+        })
+    }
+
     fn ids(&self) -> impl Iterator<Item = &String> {
         self.win
             .iter()
@@ -124,7 +147,12 @@ pub fn whatif(
     for deal in &mut changed.deals {
         let deal = std::sync::Arc::make_mut(deal);
         let id = deal.record.id.clone();
-        if scenario.win.contains(&id) {
+        let stage = deal.stage_in(config);
+        let (already_won, already_lost) =
+            (stage.is_some_and(|s| s.won), stage.is_some_and(|s| s.lost));
+        if scenario.win.contains(&id) && already_won {
+            changes.push(format!("win {id} (no change: it is already won)"));
+        } else if scenario.win.contains(&id) {
             deal.stage = Some(won.clone().ok_or(WhatifError::NoStage("won"))?);
             // A win counts in the period: it closes on its date if that falls in it, else today.
             if !deal.close_date.is_some_and(|d| options.period.contains(d)) {
@@ -132,7 +160,9 @@ pub fn whatif(
             }
             changes.push(format!("win {id}"));
         }
-        if scenario.lose.contains(&id) {
+        if scenario.lose.contains(&id) && already_lost {
+            changes.push(format!("lose {id} (no change: it is already lost)"));
+        } else if scenario.lose.contains(&id) {
             deal.stage = Some(lost.clone().ok_or(WhatifError::NoStage("lost"))?);
             changes.push(format!("lose {id}"));
         }

@@ -118,6 +118,9 @@ pub struct Output {
     pub to: String,
     #[serde(default)]
     pub audience: Audience,
+    /// Only the deals this `--where` expression matches are counted.
+    #[serde(default, rename = "where")]
+    pub scope: Option<String>,
 }
 
 /// Where a dealbook field comes from in this vault's notes.

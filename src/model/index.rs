@@ -89,6 +89,20 @@ impl Index {
         }
     }
 
+    /// The same index with only the deals `keep` keeps: contacts, accounts, problems and
+    /// the count of unreadable files stay.
+    pub fn with_deals(&self, keep: impl Fn(&Deal) -> bool) -> Index {
+        let deals = self.deals.iter().filter(|d| keep(d)).cloned().collect();
+        let mut index = Index::new(
+            deals,
+            self.contacts.clone(),
+            self.accounts.clone(),
+            self.diagnostics.clone(),
+        );
+        index.unreadable = self.unreadable;
+        index
+    }
+
     /// An index of `records` (in path order) with the problems found reading them: a second
     /// record of a kind with an id already taken is a `duplicate_id` error, links to `hidden`
     /// records (ones this reader may not see) are taken out, and links that name no record are

@@ -15,6 +15,7 @@ use crate::history::{History, Unavailable};
 use crate::metrics::report::{self, ManagerCopy, Pipeline, Prep, ReportOptions};
 use crate::model::Index;
 use crate::model::{Audience, Config};
+use crate::query::{Fields, Query, QueryError};
 use crate::vault::Vault;
 
 pub use templates::{RenderError, TemplateError, Templates};
@@ -63,6 +64,9 @@ pub struct Context {
     pub audience: Audience,
     /// Why there is no history, said once, plainly; `None` when there is.
     pub history_note: Option<String>,
+    /// The `--where` expression the report is scoped to: its numbers count only those deals.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
     /// In the rep's own copy: what the manager's copy leaves out. `None` in the manager's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub manager_copy: Option<ManagerCopy>,
@@ -84,21 +88,55 @@ impl Context {
 }
 
 /// The template context of a vault's report for `audience`: the numbers from its own index
-/// and history, and in the rep's copy what the manager's leaves out.
+/// and history (of the deals `scope` matches, if given), and in the rep's copy what the
+/// manager's leaves out.
 pub fn vault_context(
     vault: &Vault,
     options: &ReportOptions,
     audience: Audience,
     history: &Result<History, Unavailable>,
     sections: Sections,
-) -> Context {
-    let index = vault.index_for(audience);
+    scope: Option<&str>,
+) -> Result<Context, QueryError> {
+    let scoped = |audience: Audience| -> Result<Option<Index>, QueryError> {
+        let index = vault.index_for(audience);
+        let known = history.as_ref().ok().map(|h| h.for_audience(audience));
+        scope
+            .map(|s| scoped(index, &vault.config, options, known.as_deref(), s))
+            .transpose()
+    };
+    let mine = scoped(audience)?;
+    let index = mine.as_ref().unwrap_or(vault.index_for(audience));
     let mut context = context(index, &vault.config, options, audience, history, sections);
+    context.scope = scope.map(str::to_string);
     if audience == Audience::Me {
-        let theirs = vault.index_for(Audience::Manager);
+        let theirs = scoped(Audience::Manager)?;
+        let theirs = theirs
+            .as_ref()
+            .unwrap_or(vault.index_for(Audience::Manager));
         context.manager_copy = Some(report::manager_copy(index, theirs, &vault.config, options));
     }
-    context
+    Ok(context)
+}
+
+/// The index with only the deals the `--where` expression `filter` matches, judged on the
+/// fields `list` shows for them (the computed ones included, from the reader's `history`).
+pub fn scoped(
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    history: Option<&History>,
+    filter: &str,
+) -> Result<Index, QueryError> {
+    let views = report::deal_views(index, config, options, history);
+    let rows = rows::rows(index, config, rows::Listing::Deals, &views);
+    let query = Query::parse(filter, &Fields::of(crate::model::Kind::Deal, &rows))?;
+    let keep: std::collections::HashSet<&str> = rows
+        .iter()
+        .filter(|row| query.matches(row, index))
+        .filter_map(|row| row["id"].as_str())
+        .collect();
+    Ok(index.with_deals(|deal| keep.contains(deal.record.id.as_str())))
 }
 
 /// Computes the reports for `audience` from its own index (`Vault::index_for`) and its own
@@ -126,6 +164,7 @@ pub fn context(
         report,
         audience,
         history_note: history.err(),
+        scope: None,
         manager_copy: None,
     }
 }

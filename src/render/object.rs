@@ -189,6 +189,7 @@ mod tests {
             as_of,
             period: Period::quarter_of(as_of, 1),
             since: as_of,
+            quota: None,
         };
         let prep = report::prep(&index, &config, &options, None);
         same_as_json(&prep.pipeline.deals[0]);

@@ -84,6 +84,7 @@ mod tests {
             template: "pipeline.md".into(),
             to: "reports/pipeline.md".into(),
             audience: Default::default(),
+            scope: None,
         });
         let class = |p: &str| classify(root, &config, Path::new(p));
         assert_eq!(class("/v/dealbook.yaml"), Change::Config);

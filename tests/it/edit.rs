@@ -298,7 +298,11 @@ fn check_case(case: &Case) {
         let vault = Vault::with_record(&before);
         let run = vault.run(case.args).ok();
         assert!(
-            run.stdout.trim_end().ends_with(RECORD),
+            run.stdout
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .ends_with(RECORD),
             "{what}: prints the edited file's path, got {:?}",
             run.stdout
         );
@@ -1042,7 +1046,11 @@ fn set_finds_records_by_id_path_and_title() {
             .run(&["set", wanted, &format!("amount={amount}")])
             .ok();
         assert!(
-            run.stdout.trim_end().ends_with(path),
+            run.stdout
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .ends_with(path),
             "{wanted}: {}",
             run.stdout
         );

@@ -17,6 +17,7 @@ mod import;
 mod list;
 mod metrics;
 mod privacy;
+mod query;
 mod readme;
 mod reports;
 mod robustness;

@@ -77,6 +77,7 @@ fn quarter_options(vault: &Vault, as_of: &str, since: &str) -> ReportOptions {
         as_of,
         period: Period::quarter_of(as_of, vault.config.fiscal_year_start),
         since: date(since),
+        quota: None,
     }
 }
 
@@ -87,6 +88,7 @@ fn period_options(vault: &Vault, as_of: &str, label: &str) -> ReportOptions {
         as_of,
         period: Period::parse(label, vault.config.fiscal_year_start).expect("a period label"),
         since: as_of - chrono::Duration::days(7),
+        quota: None,
     }
 }
 

@@ -1400,7 +1400,7 @@ fn set_through_a_link_inside_the_vault_changes_the_target_and_keeps_the_link() {
     symlink("../shared/acme.md", v.join("deals/acme.md")).expect("symlink");
 
     let done = v.cmd_inside(&["set", "acme", "amount=5"]).success();
-    assert_eq!(stdout(&done), "deals/acme.md\n");
+    assert_eq!(stdout(&done), "deals/acme.md\namount: 48000 → 5\n");
     let link = v.join("deals/acme.md");
     assert!(std::fs::symlink_metadata(&link)
         .unwrap()

@@ -26,4 +26,6 @@ pub struct ReportOptions {
     pub period: Period,
     /// The last review: what is "new" in the prep sheet is on or after this day.
     pub since: NaiveDate,
+    /// The quota to measure against instead of the config's (`--quota`, for a scoped report).
+    pub quota: Option<f64>,
 }

@@ -89,8 +89,12 @@ pub(super) fn summarize(
         category(ForecastCategory::Pipeline),
     );
     let quota = options
-        .period
-        .quota(&config.quota, config.fiscal_year_start)
+        .quota
+        .or_else(|| {
+            options
+                .period
+                .quota(&config.quota, config.fiscal_year_start)
+        })
         .map(Num);
     let gap_to_quota = quota.map(|q| Num((q.0 - closed_won.0).max(0.0)));
     let coverage = gap_to_quota
