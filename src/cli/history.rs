@@ -102,18 +102,18 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `2026-11-20 abc1234 acme-renewal  close date pushed out  2026-12-15 → 2027-01-15`
+/// `2026-11-20 abc1234  Acme — platform renewal (acme-renewal): close date pushed out: …`
 fn line(event: &Event) -> String {
     let commit = event.commit.as_deref().unwrap_or("(uncommitted)");
-    let change = match (&event.from, &event.to) {
-        (Some(from), Some(to)) => format!(": {from} → {to}"),
-        _ => String::new(),
-    };
+    let words = dealbook::render::words::event(
+        event.kind,
+        event.from.as_deref(),
+        event.to.as_deref(),
+        &event.currency,
+    );
     format!(
-        "{} {commit:<13} {}  {}{change}",
-        event.date,
-        event.deal,
-        event.kind.describe()
+        "{} {commit:<13} {} ({}): {words}",
+        event.date, event.title, event.deal
     )
 }
 

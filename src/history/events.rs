@@ -1,12 +1,12 @@
 //! Events derived from consecutive states of a deal.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{DealHistory, DealState};
 use crate::model::Config;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Created,
@@ -22,24 +22,6 @@ pub enum EventKind {
     Renamed,
 }
 
-impl EventKind {
-    pub fn describe(self) -> &'static str {
-        match self {
-            EventKind::Created => "created",
-            EventKind::StageForward => "stage moved forward",
-            EventKind::StageBack => "stage moved back",
-            EventKind::AmountChanged => "amount changed",
-            EventKind::CloseDatePushed => "close date pushed out",
-            EventKind::CloseDatePulledIn => "close date pulled in",
-            EventKind::ForecastChanged => "forecast category changed",
-            EventKind::Won => "won",
-            EventKind::Lost => "lost",
-            EventKind::Deleted => "deleted",
-            EventKind::Renamed => "renamed",
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// The deal's id now.
@@ -51,6 +33,11 @@ pub struct Event {
     pub kind: EventKind,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// The deal's currency, for an amount's `from` and `to`.
+    pub currency: String,
+    /// Where its commit is in the history, oldest first.
+    #[serde(skip)]
+    pub seq: usize,
 }
 
 fn text<T: ToString>(value: &Option<T>) -> Option<String> {
@@ -81,6 +68,11 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
             .as_ref()
             .or(previous)
             .map_or_else(|| history.id.clone(), |s| s.title.clone());
+        let currency = snapshot
+            .state
+            .as_ref()
+            .or(previous)
+            .map_or_else(|| config.currency.clone(), |s| s.currency.clone());
         let mut event = |kind, from: Option<String>, to: Option<String>| {
             found.push(Event {
                 deal: history.id.clone(),
@@ -90,6 +82,8 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
                 kind,
                 from,
                 to,
+                currency: currency.clone(),
+                seq: snapshot.seq,
             })
         };
         match (previous, &snapshot.state) {
@@ -104,8 +98,9 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
                 if old_id != new_id {
                     event(EventKind::Renamed, Some(old_id), Some(new_id));
                 }
+                let stage = config.stages.iter().find(|s| s.id == new.stage);
+                let closed = old.stage != new.stage && stage.is_some_and(|s| !s.is_open());
                 if old.stage != new.stage {
-                    let stage = config.stages.iter().find(|s| s.id == new.stage);
                     let kind = match stage {
                         Some(s) if s.won => EventKind::Won,
                         Some(s) if s.lost => EventKind::Lost,
@@ -138,7 +133,8 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
                         );
                     }
                 }
-                if old.forecast != new.forecast {
+                // A won or lost deal leaves the forecast: that is the win or the loss, not news.
+                if old.forecast != new.forecast && !closed {
                     let category = |s: &DealState| Some(s.forecast.as_str().to_string());
                     event(EventKind::ForecastChanged, category(old), category(new));
                 }
@@ -154,25 +150,19 @@ pub fn events(history: &DealHistory, config: &Config) -> Vec<Event> {
     found
 }
 
-/// Every deal's events, newest first: by date, then deal, and within a day in reverse order of
-/// the commits.
+/// Every deal's events, newest first: by date, within a day by commit (newest first), within
+/// a commit by deal, and a deal's changes in one commit in the order they were found.
 pub fn newest_first(history: &super::History, config: &Config) -> Vec<Event> {
     let mut all: Vec<Event> = history
         .deals
         .iter()
-        .flat_map(|deal| {
-            // Newest commit first; within one commit, the order the changes were found in.
-            let events = events(deal, config);
-            let mut commits: Vec<Vec<Event>> = events
-                .chunk_by(|a, b| (a.date, &a.commit) == (b.date, &b.commit))
-                .map(<[Event]>::to_vec)
-                .collect();
-            commits.reverse();
-            commits.into_iter().flatten()
-        })
+        .flat_map(|deal| events(deal, config))
         .collect();
-    // A stable sort keeps each deal's reversed (newest-first) order within a day.
-    all.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
+    all.sort_by(|a, b| {
+        (b.date, b.seq)
+            .cmp(&(a.date, a.seq))
+            .then(a.deal.cmp(&b.deal))
+    });
     all
 }
 

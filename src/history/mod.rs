@@ -54,6 +54,9 @@ pub struct Snapshot {
     pub date: NaiveDate,
     /// The abbreviated commit id; `None` for uncommitted changes.
     pub commit: Option<String>,
+    /// Where the commit is in the history, oldest first (uncommitted changes last).
+    #[serde(skip)]
+    pub seq: usize,
     pub state: Option<DealState>,
     /// What the manager may see of this version (see `parse::redact`).
     #[serde(skip)]
@@ -129,6 +132,7 @@ impl DealHistory {
                 Snapshot {
                     date: snapshot.date,
                     commit: snapshot.commit.clone(),
+                    seq: snapshot.seq,
                     state,
                     manager: ForManager::Same,
                     hidden,
@@ -336,6 +340,7 @@ fn read_repository(
                     Some(Snapshot {
                         date: commit.date,
                         commit: Some(short(&commit.id).to_string()),
+                        seq: *n,
                         state,
                         manager,
                         hidden: false,
@@ -453,6 +458,7 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
         Snapshot {
             date: today,
             commit: None,
+            seq: usize::MAX,
             state,
             manager,
             hidden: false,

@@ -16,6 +16,7 @@ pub fn register(env: &mut minijinja::Environment<'_>) {
     env.add_filter("date", date);
     env.add_filter("days_between", days_between);
     env.add_filter("flag_label", flag_label);
+    env.add_filter("event_words", event_words);
     env.add_filter("question_label", question_label);
     env.add_function("days_between", days_between);
     env.add_filter("yaml", |text: String| crate::parse::yaml::scalar(&text));
@@ -122,6 +123,32 @@ pub fn flag_label(flag: String) -> Result<String, Error> {
                 format!("`{flag}` is not a flag"),
             )
         })
+}
+
+/// `{{ e | event_words }}` → `amount changed: $48,000 → $52,000`, for a history event.
+pub fn event_words(event: Value) -> Result<String, Error> {
+    let field = |name: &str| {
+        event
+            .get_attr(name)
+            .ok()
+            .filter(|v| !v.is_none() && !v.is_undefined())
+    };
+    let text = |name: &str| field(name).map(|v| v.to_string());
+    let kind: crate::history::events::EventKind = text("kind")
+        .and_then(|k| serde_json::from_value(serde_json::Value::String(k)).ok())
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidOperation,
+                "event_words takes a history event",
+            )
+        })?;
+    let currency = text("currency").unwrap_or_default();
+    Ok(super::words::event(
+        kind,
+        text("from").as_deref(),
+        text("to").as_deref(),
+        &currency,
+    ))
 }
 
 /// `{{ "roi_accepted" | question_label }}` → `Does the customer accept the ROI?`.

@@ -8,6 +8,7 @@ pub mod rows;
 pub mod table;
 pub mod templates;
 pub mod vcard;
+pub mod words;
 
 use serde::Serialize;
 

@@ -134,10 +134,7 @@ const CANARIES: &[&str] = &[
 
 /// Canaries no output shows even to the rep (every body, private sections included, is in the
 /// rep's JSON export). Kept, so that an output that starts showing them is checked at once.
-const UNREACHABLE_FOR_ME: &[&str] = &[
-    // Reports show the flip deal's old amount only as a change (3,321,331 down).
-    "3,333,331",
-];
+const UNREACHABLE_FOR_ME: &[&str] = &[];
 
 /// A canary inside another would be "seen" whenever the longer one is, and could pass the
 /// rep's check without ever being reachable itself.
@@ -276,12 +273,14 @@ const LIST_TASKS: &[&str] = &[
     "CANARY-ACCOUNT-SECTION-ASK",
     "CANARY-HEADING-SETEXT-TASK",
 ];
-/// History as text has ids, no titles; as JSON, both.
+/// History as text has titles, ids and amounts as the reports write them; as JSON, the raw values.
 const HISTORY_TEXT: &[&str] = &[
     "canary-privdeal-id",
+    "CANARY-FLIP-OLDTITLE",
     "canary-flip-oldname",
+    "CANARY-NOWPRIV-OLDTITLE",
     "canary-gone-id",
-    "3333331",
+    "3,333,331",
 ];
 const HISTORY_JSON: &[&str] = &[
     "canary-privdeal-id",
