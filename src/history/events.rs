@@ -156,20 +156,23 @@ pub fn newest_first(history: &super::History, config: &Config) -> Vec<Event> {
     let mut all: Vec<Event> = history
         .deals
         .iter()
-        .flat_map(|deal| {
-            // Newest commit first; within one commit, the order the changes were found in.
-            let events = events(deal, config);
-            let mut commits: Vec<Vec<Event>> = events
-                .chunk_by(|a, b| (a.date, &a.commit) == (b.date, &b.commit))
-                .map(<[Event]>::to_vec)
-                .collect();
-            commits.reverse();
-            commits.into_iter().flatten()
-        })
+        .flat_map(|deal| deal_newest_first(deal, config))
         .collect();
     // A stable sort keeps each deal's reversed (newest-first) order within a day.
     all.sort_by(|a, b| b.date.cmp(&a.date).then(a.deal.cmp(&b.deal)));
     all
+}
+
+/// One deal's events, newest commit first; within one commit, the order the changes were
+/// found in.
+pub fn deal_newest_first(history: &DealHistory, config: &Config) -> Vec<Event> {
+    let events = events(history, config);
+    let mut commits: Vec<Vec<Event>> = events
+        .chunk_by(|a, b| (a.date, &a.commit) == (b.date, &b.commit))
+        .map(<[Event]>::to_vec)
+        .collect();
+    commits.reverse();
+    commits.into_iter().flatten().collect()
 }
 
 /// What the history says about one deal, for reports.

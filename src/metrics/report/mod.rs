@@ -14,8 +14,10 @@ pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
-pub use uncounted::{manager_copy, ManagerCopy, NotCounted, Reason, Uncounted};
-pub use view::{deal_view, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written};
+pub use uncounted::{manager_copy, not_counted, ManagerCopy, NotCounted, Reason, Uncounted};
+pub use view::{
+    deal_view, views_of, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written,
+};
 
 /// What a report is computed for.
 #[derive(Debug, Clone)]
