@@ -3,6 +3,7 @@
 pub mod money;
 pub mod report;
 pub mod rules;
+pub mod show;
 pub mod waterfall;
 pub mod whatif;
 
