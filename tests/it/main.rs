@@ -21,6 +21,7 @@ mod readme;
 mod reports;
 mod robustness;
 mod security;
+mod show;
 mod transfer;
 mod watch;
 mod whatif;
