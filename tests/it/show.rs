@@ -637,3 +637,43 @@ fn text_from_the_vault_cannot_send_escape_sequences() {
     assert_eq!(field(&text, "next step"), "Call forged: line");
     assert_eq!(field(&text, "mood"), "");
 }
+
+#[test]
+fn a_deal_no_report_counts_says_why_and_counts_in_no_total() {
+    let v = TestVault::new()
+        .file("accounts/acme.md", "---\nname: Acme Corp\n---\n")
+        .file(
+            "deals/odd.md",
+            "---\ntitle: Odd stage\naccount: acme\namount: 5000\nstage: haggling\nclose_date: 2026-12-15\n---\n",
+        )
+        .file(
+            "deals/fine.md",
+            "---\ntitle: Fine\naccount: acme\namount: 1000\nstage: demo\nclose_date: 2026-12-15\n---\n",
+        );
+    let deal = show_json(&v, &["odd"]);
+    assert_eq!(deal["stage"], Value::Null);
+    assert_eq!(deal["weighted"], Value::Null);
+    let why = deal["not_counted"][0].as_str().expect("a reason");
+    assert!(why.contains("haggling"), "{why}");
+    let text = show_text(&v, &["odd"]);
+    assert_eq!(section(&text, "Not counted"), [why]);
+    // The account counts the deal it can: `fine`, at demo's 40%.
+    let account = show_json(&v, &["acme"]);
+    assert_eq!(account["totals"]["open"]["count"], 1);
+    assert_eq!(account["totals"]["open"]["amount"], 1000);
+    assert_eq!(account["totals"]["open"]["weighted"], 400);
+    assert_eq!(ids(&account["deals"]), ["fine", "odd"]);
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_named_with_its_problem() {
+    let v = TestVault::new().file("deals/broken.md", "---\ntitle: [oops\n---\n");
+    let assert = v.cmd(&["show", "deals/broken.md"]).code(1);
+    assert!(stdout(&assert).is_empty());
+    let said = stderr(&assert);
+    assert!(said.contains("broken.md:2:"), "{said}");
+    assert!(
+        said.contains("could not be read as a record; run `dealbook check`"),
+        "{said}"
+    );
+}
