@@ -11,6 +11,7 @@ mod list;
 mod memory;
 mod output;
 mod report;
+mod show;
 mod watch;
 mod whatif;
 
@@ -55,6 +56,8 @@ enum Command {
     Check(check::Args),
     /// List deals, contacts, accounts or tasks, filtered.
     List(list::Args),
+    /// One record at a glance: fields, flags, tasks, recent log, linked records and history.
+    Show(show::Args),
     /// The pipeline report: forecast against quota, by stage, closing deals and their flags.
     Pipeline(report::ReportArgs),
     /// The one-on-one prep sheet: scoreboard, what changed, deals needing help, asks.
@@ -144,6 +147,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Init(args) => init::run(args, &env),
         Command::Check(args) => check::run(args, &env),
         Command::List(args) => list::run(args, &env),
+        Command::Show(args) => show::run(args, &env),
         Command::Pipeline(args) => report::run_report(report::Report::Pipeline, args, &env),
         Command::Prep(args) => report::run_report(report::Report::Prep, args, &env),
         Command::Render(args) => report::run_render(args, &env),

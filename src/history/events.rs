@@ -166,6 +166,14 @@ pub fn newest_first(history: &super::History, config: &Config) -> Vec<Event> {
     all
 }
 
+/// One deal's events, newest commit first; within one commit, the order the changes were
+/// found in.
+pub fn deal_newest_first(history: &DealHistory, config: &Config) -> Vec<Event> {
+    let mut events = events(history, config);
+    events.sort_by(|a, b| (b.date, b.seq).cmp(&(a.date, a.seq)));
+    events
+}
+
 /// What the history says about one deal, for reports.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Trend {

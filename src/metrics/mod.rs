@@ -3,12 +3,13 @@
 pub mod money;
 pub mod report;
 pub mod rules;
+pub mod show;
 pub mod waterfall;
 pub mod whatif;
 
 use chrono::NaiveDate;
 
-use crate::model::{Config, Deal};
+use crate::model::{Config, Deal, LogEntry};
 
 /// When a won or lost deal closed: its close date, but never after `as_of` (a deal cannot have
 /// closed in the future). `None` for an open deal, or a closed one with no close date. The one
@@ -36,4 +37,22 @@ pub fn last_activity(deal: &Deal) -> Option<NaiveDate> {
         .max(deal.last_activity)
         .max(noted)
         .or(deal.created)
+}
+
+/// The deal's log entries and the activity notes that link it (each as an entry: its title and
+/// first line), newest first.
+pub fn activity_log(deal: &Deal) -> Vec<LogEntry> {
+    let notes = deal.activities.iter().map(|a| LogEntry {
+        date: a.date,
+        text: match a.first_line.as_str() {
+            "" => a.title.clone(),
+            line => format!("{}: {line}", a.title),
+        },
+        line: 0,
+        private: false,
+        note: Some(a.path.clone()),
+    });
+    let mut log: Vec<LogEntry> = deal.record.body.log.iter().cloned().chain(notes).collect();
+    log.sort_by(|a, b| b.date.cmp(&a.date).then(a.line.cmp(&b.line)));
+    log
 }

@@ -5,6 +5,7 @@ pub mod escape;
 pub mod filters;
 mod object;
 pub mod rows;
+pub mod show;
 pub mod table;
 pub mod templates;
 pub mod vcard;

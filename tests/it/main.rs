@@ -22,6 +22,7 @@ mod readme;
 mod reports;
 mod robustness;
 mod security;
+mod show;
 mod transfer;
 mod watch;
 mod whatif;

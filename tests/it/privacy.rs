@@ -305,6 +305,46 @@ const HISTORY_FLIP: &[&str] = &["canary-flip-oldname"];
 /// What-if in Markdown is numbers only: the rep's baseline commit has the private amounts in it.
 const WHATIF_MD: &[&str] = &["9,027,773"];
 const WHATIF_JSON: &[&str] = &["CANARY-PRIVDEAL-TITLE", "7777771", "9027773"];
+/// `show` on a public deal: its open tasks and last log entries, private sections' included.
+const SHOW_SECTIONED: &[&str] = &[
+    "CANARY-DEAL-NESTED-TASK",
+    "CANARY-DEAL-SECTION-TASK",
+    "CANARY-DEAL-SECTION-ASK",
+    "CANARY-DEAL-SECTION-LOG",
+];
+/// The private account and contact a public deal links, by name and by file.
+const SHOW_LINKED: &[&str] = &[
+    "Canary Privaccount Name",
+    "canary-privaccount-id",
+    "Canary Privcontact Name",
+    "canary-privcontact-id",
+];
+/// The rep's own private field and dealbook's, and one by the vault's own name.
+const SHOW_FIELDS: &[&str] = &[
+    "CANARY-FIELD-PERSONALNOTES",
+    "CANARY-FIELD-NEXTSTEP",
+    "CANARY-FIELD-SIGNALS",
+];
+/// Everything after a top-level `# Private`, its log and tasks included.
+const SHOW_HEADING: &[&str] = &["CANARY-HEADING-H1-LOG", "CANARY-HEADING-H1-TASK"];
+/// flip's history: its old file name, and as JSON its old title and amount.
+const SHOW_FLIP_JSON: &[&str] = &["canary-flip-oldname", "CANARY-FLIP-OLDTITLE", "3333331"];
+/// A public contact: the private account they work at, a private field, a private section.
+const SHOW_CONTACT: &[&str] = &[
+    "Canary Privaccount Name",
+    "canary-field-email@example.com",
+    "CANARY-CONTACT-SECTION-TASK",
+    "CANARY-CONTACT-SECTION-ASK",
+    "CANARY-CONTACT-SECTION-LOG",
+];
+/// A public account: its private contact, and its private section.
+const SHOW_ACCOUNT: &[&str] = &[
+    "Canary Privcontact Name",
+    "canary-privcontact-id",
+    "CANARY-ACCOUNT-SECTION-TASK",
+    "CANARY-ACCOUNT-SECTION-ASK",
+    "CANARY-ACCOUNT-SECTION-LOG",
+];
 
 /// Every `--audience` command and format, as typed after `dealbook --vault … --as-of …` and
 /// before `--audience`, with what the rep must see in it. A new output is one more line here.
@@ -370,6 +410,25 @@ const ROWS: &[Row] = &[
     row("whatif --lose linked --format json", WHATIF_JSON),
     row("whatif --slip linked=2027-01-15 --format md", WHATIF_MD),
     row("whatif --slip linked=2027-01-15 --format json", WHATIF_JSON),
+    row("show linked --format text", SHOW_LINKED),
+    row("show linked --format json", SHOW_LINKED),
+    row("show flip --format text", HISTORY_FLIP),
+    row("show flip --format json", SHOW_FLIP_JSON),
+];
+
+/// `show` on the canary vault's other public records: [`ROWS`] names only the deals every
+/// vault the rows run on has.
+const SHOW_ROWS: &[Row] = &[
+    row("show sectioned --format text", SHOW_SECTIONED),
+    row("show sectioned --format json", SHOW_SECTIONED),
+    row("show fields-deal --format text", SHOW_FIELDS),
+    row("show fields-deal --format json", SHOW_FIELDS),
+    row("show heading-h1 --format text", SHOW_HEADING),
+    row("show heading-h1 --format json", SHOW_HEADING),
+    row("show pat-public --format text", SHOW_CONTACT),
+    row("show pat-public --format json", SHOW_CONTACT),
+    row("show globex --format text", SHOW_ACCOUNT),
+    row("show globex --format json", SHOW_ACCOUNT),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -1197,6 +1256,59 @@ fn the_reps_own_outputs_show_the_canaries() {
         seen_anyway.is_empty(),
         "{seen_anyway:?} are reachable now: take them off UNREACHABLE_FOR_ME"
     );
+}
+
+/// `show` on a public deal, contact and account with private parts: the manager sees none of
+/// them, the rep all.
+#[test]
+fn show_shows_the_manager_no_private_part_of_a_public_record() {
+    let book = book();
+    let seen: Vec<Seen> = SHOW_ROWS
+        .iter()
+        .enumerate()
+        .map(|(n, row)| run_row(&book, row, "manager", n))
+        .collect();
+    let found = leaks(&seen);
+    assert!(found.is_empty(), "leaked to the manager: {found:#?}");
+    let mut missing = Vec::new();
+    for (n, row) in SHOW_ROWS.iter().enumerate() {
+        let mine = run_row(&book, row, "me", n).text.to_lowercase();
+        for wanted in row.mine {
+            assert!(CANARIES.contains(wanted), "{wanted} is not a canary");
+            if !mine.contains(&wanted.to_lowercase()) {
+                missing.push((row.command, *wanted));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "the rep does not see: {missing:#?}");
+}
+
+/// `show` names a private record to the manager only as the name they typed: not found, with
+/// nothing of the record in what it says. The rep finds each.
+#[test]
+fn show_finds_no_private_record_for_the_manager() {
+    let book = book();
+    for name in [
+        "canary-privdeal-id",
+        "deals/canary-privdeal-id.md",
+        "CANARY-PRIVDEAL-TITLE",
+        "canary-privcontact-id",
+        "Canary Privcontact Name",
+        "canary-privaccount-id",
+        "Canary Privaccount Name",
+    ] {
+        for format in ["text", "json"] {
+            let args = ["show", name, "--format", format, "--audience", "manager"];
+            let assert = book.run(&args).code(2);
+            assert!(common::stdout(&assert).is_empty(), "{args:?}");
+            assert_eq!(
+                common::stderr(&assert),
+                format!("error: no record has the id, path or title \"{name}\"\n"),
+                "{args:?}"
+            );
+        }
+        book.run(&["show", name]).success();
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

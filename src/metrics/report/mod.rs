@@ -14,9 +14,10 @@ pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
-pub use uncounted::{manager_copy, ManagerCopy, NotCounted, Reason, Uncounted};
+pub use uncounted::{manager_copy, not_counted, ManagerCopy, NotCounted, Reason, Uncounted};
 pub use view::{
-    deal_view, deal_views, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals, Written,
+    deal_view, deal_views, views_of, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals,
+    Written,
 };
 
 /// What a report is computed for.

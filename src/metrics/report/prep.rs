@@ -164,25 +164,8 @@ pub fn prep(
     let since = options.since;
     let as_of = options.as_of;
     let log_since = |deal: &DealView| -> Vec<LogEntry> {
-        let notes = deal.written.deal().activities.iter().map(|a| LogEntry {
-            date: a.date,
-            text: match a.first_line.as_str() {
-                "" => a.title.clone(),
-                line => format!("{}: {line}", a.title),
-            },
-            line: 0,
-            private: false,
-            note: Some(a.path.clone()),
-        });
-        let mut log: Vec<LogEntry> = deal
-            .written
-            .log()
-            .iter()
-            .cloned()
-            .chain(notes)
-            .filter(|e| e.date >= since)
-            .collect();
-        log.sort_by(|a, b| b.date.cmp(&a.date).then(a.line.cmp(&b.line)));
+        let mut log = crate::metrics::activity_log(deal.written.deal());
+        log.retain(|e| e.date >= since);
         log
     };
     let open_asks = |deal: &DealView| -> Vec<Task> {

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
 
 use super::ReportOptions;
-use crate::history::{events, History, Trend};
+use crate::history::{events, DealHistory, History, Trend};
 use crate::metrics::last_activity;
 use crate::metrics::money::{base_amount, Num};
 use crate::metrics::rules::{self, Flag};
@@ -134,7 +134,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub(super) fn add(&mut self, deal: &DealView) {
+    pub fn add(&mut self, deal: &DealView) {
         self.count += 1;
         self.amount = self.amount + deal.amount.unwrap_or_default();
         self.weighted = self.weighted + deal.weighted.unwrap_or_default();
@@ -172,12 +172,14 @@ fn trends(
     history
         .deals
         .iter()
-        .map(|deal| {
-            let events = events::events(deal, config);
-            let trend = events::trend(deal, &events, options.as_of, options.since);
-            (deal.id.clone(), trend)
-        })
+        .map(|deal| (deal.id.clone(), trend(deal, config, options)))
         .collect()
+}
+
+/// What one deal's history says, as of the report's day and since its last review.
+fn trend(deal: &DealHistory, config: &Config, options: &ReportOptions) -> Trend {
+    let events = events::events(deal, config);
+    events::trend(deal, &events, options.as_of, options.since)
 }
 
 fn name_of(index: &Index, link: &Option<crate::model::Link>, contact: bool) -> Option<String> {
@@ -272,6 +274,26 @@ pub fn deal_views(
         .filter_map(|deal| {
             let view = deal_view(deal, index, config, options, trends.get(&deal.record.id))?;
             Some(Shared::new(view))
+        })
+        .collect()
+}
+
+/// These deals as the reports see them, in the order given: the same view `deal_views` builds
+/// for every deal, for a few. A deal without a usable stage is left out, as there.
+pub fn views_of(
+    deals: &[&Arc<Deal>],
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+    history: Option<&History>,
+) -> Vec<DealView> {
+    deals
+        .iter()
+        .filter_map(|deal| {
+            let trend = history
+                .and_then(|h| h.deal(&deal.record.id))
+                .map(|h| trend(h, config, options));
+            deal_view(deal, index, config, options, trend.as_ref())
         })
         .collect()
 }
