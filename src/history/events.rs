@@ -170,7 +170,7 @@ pub fn newest_first(history: &super::History, config: &Config) -> Vec<Event> {
 /// found in.
 pub fn deal_newest_first(history: &DealHistory, config: &Config) -> Vec<Event> {
     let mut events = events(history, config);
-    events.sort_by(|a, b| (b.date, b.seq).cmp(&(a.date, a.seq)));
+    events.sort_by_key(|e| std::cmp::Reverse((e.date, e.seq)));
     events
 }
 
