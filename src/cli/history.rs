@@ -134,15 +134,30 @@ pub fn run_review(command: ReviewCommand, env: &super::Env) -> anyhow::Result<Ex
         )
         .into());
     }
-    let uncommitted = repository.uncommitted()?;
-    if !uncommitted.is_empty() {
+    let tag = format!("review/{}", env.today());
+    if repository.reviews()?.contains(&env.today()) {
+        super::output::print(&format!(
+            "the review of {} is already marked ({tag}); nothing to do\n",
+            env.today()
+        ))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Only records matter: a report written with -o or by build, or any other new file,
+    // does not change what was discussed.
+    let vault = env.load_detail(dealbook::parse::Detail::Reports)?;
+    let blocking: Vec<String> = repository
+        .uncommitted()?
+        .into_iter()
+        .filter(|(_, path)| vault.is_record_path(path))
+        .map(|(status, path)| format!("  {status:<2} {}", path.display()))
+        .collect();
+    if !blocking.is_empty() {
         return Err(super::UsageError(format!(
-            "commit these changes first, so the review marks what you discussed:\n{}",
-            uncommitted.join("\n")
+            "these records have changes that are not committed:\n{}\ncommit them first, so the review marks what you discussed: `git add -A && git commit -m \"Before the one-on-one\"`",
+            blocking.join("\n")
         ))
         .into());
     }
-    let tag = format!("review/{}", env.today());
     repository
         .tag(&tag)
         .map_err(|e| super::UsageError(format!("cannot tag {tag}: {e}")))?;

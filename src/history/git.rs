@@ -283,12 +283,34 @@ impl Repository {
     }
 
     /// Uncommitted changes under the vault, as `git status --porcelain` entries.
-    pub fn uncommitted(&self) -> Result<Vec<String>, Unavailable> {
-        Ok(git(&self.dir, &["status", "--porcelain", "-z", "--", "."])?
-            .split('\0')
-            .filter(|entry| !entry.is_empty())
-            .map(str::to_string)
-            .collect())
+    /// The files under this repository's folder that differ from the last commit (untracked
+    /// ones included), each with git's two-letter status (`M `, `??`, `R `…), relative to the
+    /// vault root.
+    pub fn uncommitted(&self) -> Result<Vec<(String, PathBuf)>, Unavailable> {
+        let prefix = git(&self.dir, &["rev-parse", "--show-prefix"])?;
+        let prefix = prefix.trim_end_matches('\n');
+        let out = git(
+            &self.dir,
+            &[
+                "status",
+                "--porcelain=v1",
+                "-z",
+                "--untracked-files=all",
+                "--",
+                ".",
+            ],
+        )?;
+        let mut entries = out.split('\0').filter(|e| !e.is_empty());
+        let mut changed = Vec::new();
+        while let Some(entry) = entries.next() {
+            let (status, path) = entry.split_at(entry.len().min(3));
+            if status.starts_with(['R', 'C']) {
+                entries.next(); // the name it had
+            }
+            let path = path.strip_prefix(prefix).unwrap_or(path);
+            changed.push((status.trim_end().to_string(), self.in_vault.join(path)));
+        }
+        Ok(changed)
     }
 
     /// The dates of the `review/YYYY-MM-DD` tags.

@@ -269,6 +269,15 @@ impl Vault {
             .count()
     }
 
+    /// Whether a file is (or was) a record: one dealbook reads as a record, or a Markdown file
+    /// in a record folder (a deleted one, say). A configured output is not.
+    pub fn is_record_path(&self, path: &Path) -> bool {
+        let output = self.config.outputs.iter().any(|o| Path::new(&o.to) == path);
+        let markdown = path.extension().is_some_and(|e| e == "md");
+        let read_as_one = self.files.get(path).is_some_and(|f| f.record.is_some());
+        !output && (read_as_one || (markdown && self.config.folder_kind(path).is_some()))
+    }
+
     /// When the vault has no record at all but has other notes: where dealbook looked, so the
     /// rep can tell it where to look instead of seeing a silent "0 records".
     pub fn nothing_found(&self) -> Option<String> {

@@ -2257,3 +2257,84 @@ fn a_folder_name_configured_at_depth_has_history() {
     let pipeline = repo.json(&["pipeline", "--format", "json"]);
     assert_eq!(deal_in(&pipeline, "acme")["push_count"], 1);
 }
+
+// `review mark` in the weekly flow
+
+#[test]
+fn review_mark_fits_the_weekly_flow() {
+    let repo = Repo::new();
+    repo.write(
+        "dealbook.yaml",
+        "outputs:\n  - { template: pipeline.md, to: reports/pipeline.md }\n",
+    )
+    .write(
+        "deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    );
+    repo.commit("2026-11-16", "the book");
+    repo.run(&["build"]).success();
+    repo.commit("2026-11-17", "reports");
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "negotiation", "1000", "2026-12-15"),
+    );
+    repo.commit("2026-11-20", "acme moves to negotiation");
+    // The weekly flow: prep written next to the records, the reports rebuilt.
+    repo.run(&[
+        "prep",
+        "-o",
+        repo.vault.join("one-on-one.md").to_str().unwrap(),
+    ])
+    .success();
+    repo.run(&["build"]).success();
+    assert!(
+        !repo.git(&["status", "--porcelain"]).is_empty(),
+        "untracked prep, changed reports"
+    );
+    let said = stdout(&repo.run_at("2026-11-23", &["review", "mark"]).success());
+    assert_eq!(said, "tagged review/2026-11-23\n");
+    let again = stdout(&repo.run_at("2026-11-23", &["review", "mark"]).success());
+    assert!(again.contains("already marked"), "{again}");
+    // A record changed and not committed blocks it, and is named.
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "negotiation", "2000", "2026-12-15"),
+    )
+    .write("deals/new.md", &basic("New", "demo", "10", "2026-12-15"));
+    let said = stderr(&repo.run_at("2026-11-30", &["review", "mark"]).code(2));
+    assert!(
+        said.contains("M  deals/acme.md")
+            || said.contains(" M deals/acme.md")
+            || said.contains("M deals/acme.md"),
+        "{said}"
+    );
+    assert!(said.contains("?? deals/new.md"), "{said}");
+    assert!(said.contains("git add -A && git commit"), "{said}");
+    assert!(
+        !said.contains("one-on-one.md") && !said.contains("reports/"),
+        "{said}"
+    );
+    assert_eq!(repo.tags(), ["review/2026-11-23"]);
+}
+
+#[test]
+fn review_mark_in_a_vault_that_is_a_subfolder() {
+    let repo = Repo::with_vault_in("work/book");
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "proposal", "1000", "2026-12-15"),
+    )
+    .write_in_repo("notes/todo.md", "not the vault\n");
+    repo.commit("2026-11-16", "the book");
+    repo.write_in_repo("notes/todo.md", "changed, outside the vault\n");
+    repo.run(&["review", "mark"]).success();
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "demo", "1000", "2026-12-15"),
+    );
+    let said = stderr(&repo.run_at("2026-11-24", &["review", "mark"]).code(2));
+    assert!(
+        said.contains("deals/acme.md") && !said.contains("work/book"),
+        "vault paths: {said}"
+    );
+}
