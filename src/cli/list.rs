@@ -14,6 +14,17 @@ pub enum What {
     Tasks,
 }
 
+impl From<What> for Listing {
+    fn from(what: What) -> Listing {
+        match what {
+            What::Deals => Listing::Deals,
+            What::Contacts => Listing::Contacts,
+            What::Accounts => Listing::Accounts,
+            What::Tasks => Listing::Tasks,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
 pub enum Format {
     #[default]
@@ -42,12 +53,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         .transpose()
         .map_err(|e| super::UsageError(e.to_string()))?;
     let vault = env.load()?;
-    let listing = match args.what {
-        What::Deals => Listing::Deals,
-        What::Contacts => Listing::Contacts,
-        What::Accounts => Listing::Accounts,
-        What::Tasks => Listing::Tasks,
-    };
+    let listing = Listing::from(args.what);
     let index = vault.index_for(args.audience.audience());
     let mut rows = rows::rows(index, &vault.config, listing);
     if let Some(filter) = &filter {
