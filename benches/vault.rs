@@ -1,8 +1,10 @@
-//! Load + index, `check`, `pipeline` and `prep` on generated vaults of three sizes.
+//! Load + index, `check`, `pipeline` and `prep` on generated vaults of three sizes, and shell
+//! completion of the ids on the 10k one.
 //!
 //! ```text
 //! cargo bench --bench vault               # all sizes (the 100k vault takes a few minutes)
 //! cargo bench --bench vault -- 10k        # one size
+//! cargo bench --bench vault -- complete   # shell completion of ids after `set `, 10k vault
 //! ```
 //!
 //! Vaults are generated once into `target/bench-vaults/` and reused. Each group measures the
@@ -241,6 +243,16 @@ macro_rules! size_group {
             }
         }
     };
+}
+
+/// What a TAB after `dealbook set ` computes on the 10k vault: the id of each of its 31,000
+/// record files, from the walk of their names (no file is read).
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn complete_set_ids(bencher: divan::Bencher) {
+    let root = common::vault("10k", "read");
+    bencher.bench(|| {
+        dealbook::complete::candidates(&root, dealbook::complete::Slot::Record(None), "").len()
+    });
 }
 
 size_group!(v1k, "1k", 20);

@@ -2,9 +2,11 @@
 //!
 //! Data flows one way: [`vault`] reads the files, [`parse`] turns them into [`model`] values
 //! and [`diagnostic`]s, [`metrics`] computes, [`render`] produces text and [`write`] puts it
-//! on disk. The library never prints or reads the environment; the CLI in `cli` does.
+//! on disk; [`complete`] says what a word being typed may be. The library never prints or
+//! reads the environment; the CLI in `cli` does.
 
 pub mod build;
+pub mod complete;
 pub mod diagnostic;
 pub mod history;
 pub mod metrics;

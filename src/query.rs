@@ -51,6 +51,19 @@ pub const COMPUTED: [(&str, Type); 12] = [
     ("currency", Type::Text),
 ];
 
+/// The fields of a row of `list tasks`.
+pub const TASK_FIELDS: [(&str, Type); 9] = [
+    ("record", Type::Text),
+    ("kind", Type::Text),
+    ("path", Type::Text),
+    ("line", Type::Number),
+    ("done", Type::Bool),
+    ("due", Type::Date),
+    ("manager", Type::Bool),
+    ("private", Type::Bool),
+    ("text", Type::Text),
+];
+
 /// The fields a query over records of `kind` may name: dealbook's own (by their type), the
 /// computed ones for deals, `id`, `path`, and the rep's own fields found in `rows` (compared
 /// as numbers when both sides are numbers, else as text).
@@ -84,19 +97,11 @@ impl Fields {
 
     /// The fields of a listing of tasks.
     pub fn tasks() -> Fields {
-        let known = [
-            ("record", Type::Text),
-            ("kind", Type::Text),
-            ("path", Type::Text),
-            ("line", Type::Number),
-            ("done", Type::Bool),
-            ("due", Type::Date),
-            ("manager", Type::Bool),
-            ("private", Type::Bool),
-            ("text", Type::Text),
-        ];
         Fields {
-            known: known.iter().map(|(n, t)| (n.to_string(), *t)).collect(),
+            known: TASK_FIELDS
+                .iter()
+                .map(|(n, t)| (n.to_string(), *t))
+                .collect(),
         }
     }
 

@@ -17,6 +17,17 @@ pub enum What {
     Tasks,
 }
 
+impl From<What> for Listing {
+    fn from(what: What) -> Listing {
+        match what {
+            What::Deals => Listing::Deals,
+            What::Contacts => Listing::Contacts,
+            What::Accounts => Listing::Accounts,
+            What::Tasks => Listing::Tasks,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
 pub enum Format {
     #[default]
@@ -56,12 +67,7 @@ pub struct Args {
 
 pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
-    let listing = match args.what {
-        What::Deals => Listing::Deals,
-        What::Contacts => Listing::Contacts,
-        What::Accounts => Listing::Accounts,
-        What::Tasks => Listing::Tasks,
-    };
+    let listing = Listing::from(args.what);
     let audience = args.audience.audience();
     let index = vault.index_for(audience);
     let options = super::report::scoped_options(args.period.as_deref(), &vault, env.today())?;

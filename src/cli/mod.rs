@@ -1,6 +1,7 @@
 //! Everything that talks to the terminal: arguments, environment, printing, exit codes.
 
 mod check;
+mod complete;
 mod completions;
 mod edit;
 mod export;
@@ -91,8 +92,11 @@ enum Command {
     Import(import::Args),
     /// Export deals, contacts or accounts as CSV, vCard (contacts) or JSON.
     Export(export::Args),
-    /// Print shell completions.
+    /// Print the shell completion script: commands, flags, and the vault's ids, fields and stages.
     Completions(completions::Args),
+    /// What the completion scripts run on each TAB: the candidates for the last of the words.
+    #[command(name = "__complete", hide = true)]
+    Complete(complete::Args),
 }
 
 /// `--audience`: who will read what a command prints.
@@ -165,6 +169,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args, &env),
         Command::Export(args) => export::run(args, &env),
         Command::Completions(args) => completions::run(args),
+        Command::Complete(args) => complete::run(args),
     }
 }
 

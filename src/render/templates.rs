@@ -205,6 +205,36 @@ impl Templates {
     }
 }
 
+/// The names `render` takes in the vault at `root`: its `templates/` files (paths below that
+/// folder, hidden ones left out), then the built-ins it does not override.
+pub fn names(root: &Path) -> Vec<String> {
+    let folder = root.join("templates");
+    let mut names: Vec<String> = walkdir::WalkDir::new(&folder)
+        .into_iter()
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !entry.file_name().as_encoded_bytes().starts_with(b".")
+        })
+        .filter_map(Result::ok)
+        .filter(|entry| !entry.file_type().is_dir())
+        .filter_map(|entry| {
+            let name = entry
+                .path()
+                .strip_prefix(&folder)
+                .ok()?
+                .to_str()?
+                .to_string();
+            is_template_name(&name).then_some(name)
+        })
+        .collect();
+    names.sort();
+    for (built_in, _) in BUILT_IN {
+        if !names.iter().any(|name| name == built_in) {
+            names.push(built_in.to_string());
+        }
+    }
+    names
+}
+
 /// A template name dealbook will look up: a relative path of plain names, no `..`, no hidden
 /// parts.
 fn is_template_name(name: &str) -> bool {

@@ -15,7 +15,7 @@ use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::{Activity, Audience, Config, Index, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
-pub use walk::{is_candidate_path, kind_of, relative_path};
+pub use walk::{is_candidate_path, kind_of, record_ids, relative_path};
 
 pub use crate::model::CONFIG_FILE;
 
@@ -37,6 +37,17 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|dir| dir.join(CONFIG_FILE).is_file())
         .map(Path::to_path_buf)
+}
+
+/// The files in the record folders, each with the kind its folder gives, in path order, found
+/// by their names alone: no file is read. A record outside those folders (known only by its
+/// `type:`) is not among them.
+pub fn record_files(root: &Path, config: &Config) -> Vec<(PathBuf, Kind)> {
+    let (candidates, _) = walk::candidates(root, config);
+    candidates
+        .into_iter()
+        .filter_map(|c| Some((c.path, c.folder_kind?)))
+        .collect()
 }
 
 /// Reads the vault's config; no file means the defaults. Every problem comes back, each at
@@ -424,7 +435,9 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-fn read_and_parse(
+/// Reads and parses one file of the vault at `root` (`path` relative to it); a file that
+/// cannot be read is a file with that problem.
+pub fn read_and_parse(
     root: &Path,
     path: &Path,
     folder_kind: Option<Kind>,

@@ -35,27 +35,7 @@ pub fn candidates_in(
     let mut files = Vec::new();
     let mut diagnostics = Vec::new();
     let mut outside: Vec<(PathBuf, String)> = Vec::new();
-    // Not walkdir's `sort_by_file_name`: it takes each name apart from its path on every
-    // comparison, half the walk's time on a big vault. The files are sorted once at the end.
-    let walker = WalkDir::new(folder)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|entry| {
-            if entry.depth() == 0 {
-                return true;
-            }
-            if entry.file_name().as_encoded_bytes().starts_with(b".") {
-                return false;
-            }
-            if entry.path_is_symlink() {
-                if let Err(target) = inside.check(entry.path()) {
-                    outside.push((walked_path(folder, entry.path()), target));
-                    return false;
-                }
-            }
-            !(entry.file_type().is_dir()
-                && prefix.join(walked_path(folder, entry.path())) == Path::new("templates"))
-        });
+    let walker = walk(folder, &prefix, &inside, &mut outside);
     // The kind a folder implies is the same for every file directly in it.
     let mut last_folder: Option<(PathBuf, Option<Kind>)> = None;
     for entry in walker {
@@ -64,12 +44,18 @@ pub fn candidates_in(
                 let is_markdown = entry.path().extension().is_some_and(|e| e == "md");
                 if entry.file_type().is_file() && is_markdown {
                     let path = walked_path(folder, entry.path());
-                    if is_output(&prefix.join(&path), config) {
+                    let output = if prefix.as_os_str().is_empty() {
+                        is_output(&path, config)
+                    } else {
+                        is_output(&prefix.join(&path), config)
+                    };
+                    if output {
                         continue;
                     }
                     let parent = path.parent().unwrap_or(Path::new(""));
                     let folder_kind = match &last_folder {
-                        Some((last, kind)) if last == parent => *kind,
+                        // The walk writes a folder's path the same way for each of its files.
+                        Some((last, kind)) if last.as_os_str() == parent.as_os_str() => *kind,
                         _ => {
                             let kind = kind_of(&prefix.join(parent).join("x.md"), config);
                             last_folder = Some((parent.to_path_buf(), kind));
@@ -111,6 +97,87 @@ pub fn candidates_in(
     (files, diagnostics)
 }
 
+/// The entries under `folder` (at `prefix` in the vault) that the walk takes: hidden ones,
+/// `templates/` and links leading out of the vault left out, those links noted in `outside`.
+fn walk<'a>(
+    folder: &'a Path,
+    prefix: &'a Path,
+    inside: &'a Inside,
+    outside: &'a mut Vec<(PathBuf, String)>,
+) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + 'a {
+    // Not walkdir's `sort_by_file_name`: it takes each name apart from its path on every
+    // comparison, half the walk's time on a big vault. The files are sorted once at the end.
+    WalkDir::new(folder)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(move |entry| {
+            if entry.depth() == 0 {
+                return true;
+            }
+            if name_bytes(entry.path()).starts_with(b".") {
+                return false;
+            }
+            if entry.path_is_symlink() {
+                if let Err(target) = inside.check(entry.path()) {
+                    outside.push((walked_path(folder, entry.path()), target));
+                    return false;
+                }
+            }
+            !(entry.file_type().is_dir()
+                && prefix.join(walked_path(folder, entry.path())) == Path::new("templates"))
+        })
+}
+
+/// The id (file name less `.md`) of every file the walk finds in the record folders, with the
+/// kind its folder gives, in no particular order: the walk of `candidates`, looking only at
+/// the names' bytes, for completion, which must answer at once on a big vault. Problems
+/// walking leave out what they hide.
+pub fn record_ids(root: &Path, config: &Config) -> Vec<(String, Kind)> {
+    use std::os::unix::ffi::OsStrExt as _;
+    let inside = Inside::new(root);
+    let mut outside = Vec::new();
+    let mut ids = Vec::new();
+    let root_bytes = root.as_os_str().as_encoded_bytes();
+    // The folder last seen, as the walk spells it, and its kind.
+    let mut last_folder: (Vec<u8>, Option<Kind>) = (Vec::new(), None);
+    for entry in walk(root, Path::new(""), &inside, &mut outside).flatten() {
+        let walked = entry.path().as_os_str().as_encoded_bytes();
+        let Some(rest) = walked.strip_prefix(root_bytes) else {
+            continue;
+        };
+        let rest = rest.strip_prefix(b"/").unwrap_or(rest);
+        let Some(stem) = rest.strip_suffix(b".md") else {
+            continue;
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = Path::new(std::ffi::OsStr::from_bytes(rest));
+        let (folder, id) =
+            stem.split_at(stem.iter().rposition(|&b| b == b'/').map_or(0, |at| at + 1));
+        if folder != last_folder.0.as_slice() {
+            last_folder = (folder.to_vec(), kind_of(relative, config));
+        }
+        match last_folder.1 {
+            Some(kind) if !is_output(relative, config) => {
+                ids.push((String::from_utf8_lossy(id).into_owned(), kind));
+            }
+            _ => {}
+        }
+    }
+    ids
+}
+
+/// The last part of a walked path, from its bytes (`Path::file_name` takes the path apart).
+fn name_bytes(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    let start = bytes
+        .iter()
+        .rposition(|&b| b == b'/')
+        .map_or(0, |at| at + 1);
+    &bytes[start..]
+}
+
 /// The vault's root as the file system resolves it, to tell where a link leads.
 pub struct Inside {
     root: Option<PathBuf>,
@@ -144,23 +211,34 @@ impl Inside {
 }
 
 fn is_output(path: &Path, config: &Config) -> bool {
-    config.outputs.iter().any(|o| Path::new(&o.to) == path)
+    // Comparing paths takes both apart; nearly every file is told apart by its last bytes.
+    let bytes = path.as_os_str().as_encoded_bytes();
+    config.outputs.iter().any(|o| {
+        let name = &o.to[o.to.rfind('/').map_or(0, |at| at + 1)..];
+        bytes.ends_with(name.as_bytes()) && Path::new(&o.to) == path
+    })
 }
 
 /// The order of `Path`'s `Ord` (component by component) for the plain relative paths the
 /// walk makes, computed on their bytes: with the separator counted below every other byte,
 /// comparing whole paths compares their components, without taking them apart.
 fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
-    fn key(path: &Path) -> impl Iterator<Item = u8> + '_ {
-        path.as_os_str().as_encoded_bytes().iter().map(|&b| {
+    let (a, b) = (
+        a.as_os_str().as_encoded_bytes(),
+        b.as_os_str().as_encoded_bytes(),
+    );
+    // The order is that of the first byte that differs (none in a path is 0).
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let key = |path: &[u8]| {
+        path.get(same).map(|&b| {
             if std::path::is_separator(b as char) {
                 0
             } else {
                 b
             }
         })
-    }
-    key(a).cmp(key(b))
+    };
+    key(a).cmp(&key(b))
 }
 
 /// Whether a relative path is a file the walk would pick up (links aside).

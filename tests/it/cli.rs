@@ -282,14 +282,27 @@ fn completions_print_a_script() {
         out.contains("complete -F _dealbook"),
         "registers the function"
     );
-    for command in ["init", "check", "list", "completions"] {
-        assert!(out.contains(command), "{command} is completed");
-    }
+    assert!(
+        out.contains("dealbook __complete --shell bash"),
+        "asks dealbook on each TAB"
+    );
     let zsh = stdout(&dealbook().args(["completions", "zsh"]).assert().success());
     assert!(
         zsh.starts_with("#compdef dealbook"),
         "{}",
         &zsh[..zsh.len().min(100)]
+    );
+    let fish = stdout(&dealbook().args(["completions", "fish"]).assert().success());
+    assert!(fish.contains("complete -c dealbook"), "{fish}");
+    let powershell = stdout(
+        &dealbook()
+            .args(["completions", "powershell"])
+            .assert()
+            .success(),
+    );
+    assert!(
+        powershell.contains("'check'"),
+        "clap's script names the commands"
     );
     dealbook().args(["completions", "tcsh"]).assert().code(2);
 }

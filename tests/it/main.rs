@@ -7,6 +7,7 @@ mod browser;
 mod check;
 mod cli;
 mod common;
+mod completion;
 mod counted;
 mod edit;
 mod errors;
