@@ -2737,24 +2737,36 @@ fn a_hostile_git_config_changes_nothing() {
     repo.write(
         "deals/hooli.md",
         &basic("Hooli", "demo", "4500", "2026-12-15"),
+    )
+    .write(
+        "deals/newco.md",
+        &basic("Newco", "discovery", "900", "2027-02-01"),
     );
+    // What each command printed and how it ended; `review mark` refuses the uncommitted records.
     let outputs = |repo: &Repo| -> Vec<String> {
         [
             &["history"][..],
             &["history", "--format", "json"],
             &["prep"],
             &["pipeline", "--format", "json"],
+            &["review", "mark"],
         ]
         .iter()
         .map(|args| {
             let mut cmd = repo.dealbook_at(AS_OF, args);
             cmd.env("LANG", "de_DE.UTF-8").env("LC_ALL", "de_DE.UTF-8");
-            stdout(&cmd.assert().success())
+            let done = cmd.assert();
+            format!(
+                "{:?}\n{}",
+                done.get_output().status.code(),
+                everything(&done)
+            )
         })
         .collect()
     };
     let plain = outputs(&repo);
     assert!(plain[0].contains("renamed"), "{}", plain[0]);
+    assert!(plain[4].contains("hooli.md"), "{}", plain[4]);
 
     // Everything a user's global config could say that changes what git prints.
     let home = repo.dir.path().join("home");
@@ -2781,5 +2793,12 @@ fn a_hostile_git_config_changes_nothing() {
     // The config is read: git itself now prints what the history must not.
     let raw = repo.git(&["log", "-1", "--raw"]);
     assert!(raw.contains("\u{1b}["), "{raw}");
-    assert_eq!(outputs(&repo), plain);
+    for (hostile, plain) in outputs(&repo).iter().zip(&plain) {
+        assert_eq!(hostile, plain);
+    }
+    // No mark was made (asked of git in a way no column setting reaches).
+    assert_eq!(
+        repo.git(&["for-each-ref", "--format=%(refname:short)", "refs/tags/"]),
+        "review/2026-10-05\nreview/2026-11-09\n"
+    );
 }
