@@ -1,12 +1,20 @@
-//! Reading a vault's git history: 300 deals over 1,000 commits must take under 2 s.
+//! Reading a vault's git history, in two shapes: 300 deals over 1,000 commits (target: under
+//! 2 s), and a career's worth, 2,000 deals over 5,000 commits (target: under 1 s).
 //!
-//! The repository is scripted with `git fast-import` at setup: 300 commits that each add a deal,
-//! then 700 commits that each move the stage, amount or close date of a few deals, with some
-//! renames and deletions, all at fixed dates. A few uncommitted edits are left in the working
-//! tree, as a rep would have them.
+//! Each repository is scripted with `git fast-import` at setup: first one commit per deal that
+//! adds it, then commits that each move the stage, amount or close date of a few deals (three
+//! in the small shape; one to three in the big one, as daily work does), with some renames and
+//! deletions, all at fixed dates. A few uncommitted edits are left in the working tree, as a
+//! rep would have them.
 //!
-//! `cargo bench --bench history`. To keep the repository for timing the CLI by hand, set
-//! `DEALBOOK_HISTORY_BENCH_DIR` to a folder that does not exist yet; it is left in place.
+//! ```text
+//! cargo bench --bench history              # both shapes
+//! cargo bench --bench history -- 2000x5000 # one shape
+//! ```
+//!
+//! The repositories are generated once into `target/bench-vaults/history-SHAPE-vN/`. To put
+//! them elsewhere (for timing the CLI by hand, say), set `DEALBOOK_HISTORY_BENCH_DIR` to a
+//! folder: each shape is its subfolder `SHAPE` (`300x1000`, `2000x5000`), left in place.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -14,17 +22,58 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use chrono::{Duration, NaiveDate};
+use dealbook::history::History;
+use dealbook::metrics::report::ReportOptions;
+use dealbook::model::{Audience, Period};
+use dealbook::parse::Detail;
+use dealbook::render::{self, Sections};
+use dealbook::Vault;
 use divan::Bencher;
-use tempfile::TempDir;
 
 fn main() {
     divan::main();
 }
 
-const DEALS: usize = 300;
-const COMMITS: usize = 1000;
-/// Deals each later commit changes.
-const CHANGES_PER_COMMIT: usize = 3;
+/// A history to read: how many deals, over how many commits.
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    deals: usize,
+    commits: usize,
+    /// The fewest and the most deals each commit after the first `deals` changes.
+    changes: (usize, usize),
+    /// The first commit's time (seconds since 1970) and the hours between commits.
+    first_commit: i64,
+    hours_apart: i64,
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}x{}", self.deals, self.commits)
+    }
+}
+
+const SHAPES: [Shape; 2] = [
+    // 2025-01-01T09:00:00Z to 2025-05-06.
+    Shape {
+        deals: 300,
+        commits: 1000,
+        changes: (3, 3),
+        first_commit: 1_735_722_000,
+        hours_apart: 3,
+    },
+    // 2020-11-21T01:00:00Z to 2025-06-14, three commits a day.
+    Shape {
+        deals: 2000,
+        commits: 5000,
+        changes: (1, 3),
+        first_commit: 1_605_920_400,
+        hours_apart: 8,
+    },
+];
+
+/// Bump when the generated histories change, so cached repositories are made again.
+const GENERATOR_VERSION: u32 = 1;
+
 /// The day after the last commit: "today" for the working tree's snapshot.
 const TODAY: (i32, u32, u32) = (2025, 6, 15);
 
@@ -104,20 +153,20 @@ fn modify(stream: &mut Vec<u8>, deal: &DealFile) {
 }
 
 /// The fast-import stream of the whole history.
-fn stream() -> Vec<u8> {
+fn stream(shape: Shape) -> Vec<u8> {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let start = NaiveDate::from_ymd_opt(2025, 1, 1).expect("a date");
-    // 2025-01-01T09:00:00Z; commits are 3 hours apart.
-    let first_commit = 1_735_722_000_i64;
+    let start = chrono::DateTime::from_timestamp(shape.first_commit, 0)
+        .expect("a time")
+        .date_naive();
     let mut live: Vec<DealFile> = Vec::new();
-    let mut next_name = DEALS;
-    let mut out = Vec::with_capacity(4 << 20);
-    for c in 0..COMMITS {
-        let time = first_commit + c as i64 * 3 * 3600;
-        let day = start + Duration::seconds(time - first_commit);
+    let mut next_name = shape.deals;
+    let mut out = Vec::with_capacity(shape.commits << 12);
+    for c in 0..shape.commits {
+        let time = shape.first_commit + c as i64 * shape.hours_apart * 3600;
+        let day = start + Duration::seconds(time - shape.first_commit);
         let mut body = Vec::new();
         let message;
-        if c < DEALS {
+        if c < shape.deals {
             let deal = DealFile {
                 path: format!("deals/deal-{c:03}.md"),
                 n: c,
@@ -129,7 +178,7 @@ fn stream() -> Vec<u8> {
             modify(&mut body, &deal);
             live.push(deal);
             message = format!("add deal {c}");
-        } else if c % 35 == 0 && live.len() > DEALS / 2 {
+        } else if c % 35 == 0 && live.len() > shape.deals / 2 {
             let gone = live.remove(rng.below(live.len()));
             let _ = writeln!(body, "D {}", gone.path);
             message = format!("drop {}", gone.path);
@@ -144,36 +193,23 @@ fn stream() -> Vec<u8> {
             modify(&mut body, &live[i]);
             message = format!("rename to {}", live[i].path);
         } else {
+            let (fewest, most) = shape.changes;
+            let count = match most - fewest {
+                0 => most,
+                spread => fewest + rng.below(spread + 1),
+            };
             let mut touched = Vec::new();
-            while touched.len() < CHANGES_PER_COMMIT {
+            while touched.len() < count {
                 let i = rng.below(live.len());
                 if !touched.contains(&i) {
                     touched.push(i);
                 }
             }
             for &i in &touched {
-                let deal = &mut live[i];
-                match rng.below(4) {
-                    0 if deal.stage < 4 => deal.stage += 1,
-                    0 => deal.stage = 5 + rng.below(2),
-                    1 if deal.stage > 0 && deal.stage < 5 => deal.stage -= 1,
-                    1 | 2 => {
-                        let more = rng.below(2) == 0;
-                        let step = 500 * (1 + rng.below(10)) as u64;
-                        deal.amount = if more {
-                            deal.amount + step
-                        } else {
-                            deal.amount.saturating_sub(step).max(1_000)
-                        };
-                    }
-                    _ => {
-                        let days = rng.below(60) as i64 - 15;
-                        deal.close += Duration::days(if days == 0 { 30 } else { days });
-                    }
-                }
-                modify(&mut body, deal);
+                change(&mut live[i], &mut rng);
+                modify(&mut body, &live[i]);
             }
-            message = format!("update {CHANGES_PER_COMMIT} deals");
+            message = format!("update {count} deals");
         }
         let _ = write!(
             out,
@@ -187,6 +223,28 @@ fn stream() -> Vec<u8> {
     out
 }
 
+/// A day's work on a deal: its stage moves, its amount changes or its close date moves.
+fn change(deal: &mut DealFile, rng: &mut Rng) {
+    match rng.below(4) {
+        0 if deal.stage < 4 => deal.stage += 1,
+        0 => deal.stage = 5 + rng.below(2),
+        1 if deal.stage > 0 && deal.stage < 5 => deal.stage -= 1,
+        1 | 2 => {
+            let more = rng.below(2) == 0;
+            let step = 500 * (1 + rng.below(10)) as u64;
+            deal.amount = if more {
+                deal.amount + step
+            } else {
+                deal.amount.saturating_sub(step).max(1_000)
+            };
+        }
+        _ => {
+            let days = rng.below(60) as i64 - 15;
+            deal.close += Duration::days(if days == 0 { 30 } else { days });
+        }
+    }
+}
+
 fn git(dir: &Path, args: &[&str]) {
     let status = Command::new("git")
         .arg("-C")
@@ -197,81 +255,123 @@ fn git(dir: &Path, args: &[&str]) {
     assert!(status.success(), "git {args:?} failed");
 }
 
-/// The repository (also the vault), and the temp folder that deletes it when dropped.
-struct Fixture {
-    root: PathBuf,
-    _dir: Option<TempDir>,
+/// Where a shape's repository (also the vault) is kept between runs.
+fn kept_at(shape: Shape) -> PathBuf {
+    match std::env::var_os("DEALBOOK_HISTORY_BENCH_DIR") {
+        Some(dir) => PathBuf::from(dir).join(shape.to_string()),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"))
+            .join("bench-vaults")
+            .join(format!("history-{shape}-v{GENERATOR_VERSION}")),
+    }
 }
 
-fn fixture() -> Fixture {
-    let (root, dir) = match std::env::var_os("DEALBOOK_HISTORY_BENCH_DIR") {
-        Some(kept) => (PathBuf::from(kept), None),
-        None => {
-            let dir = tempfile::tempdir().expect("a temp folder");
-            (dir.path().join("vault"), Some(dir))
-        }
-    };
-    if !root.join(".git").exists() {
-        std::fs::create_dir_all(&root).expect("mkdir the vault");
-        git(&root, &["-c", "init.defaultBranch=main", "init", "-q"]);
-        let mut child = Command::new("git")
-            .arg("-C")
-            .arg(&root)
-            .args(["fast-import", "--quiet"])
-            .stdin(Stdio::piped())
-            .spawn()
-            .expect("git fast-import runs");
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(&stream())
-            .expect("feed fast-import");
-        assert!(child.wait().expect("fast-import ends").success());
-        git(&root, &["reset", "-q", "--hard", "refs/heads/main"]);
-        // A few uncommitted edits: the working tree is the newest state.
-        let deals = root.join("deals");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&deals)
-            .expect("deals/")
-            .map(|e| e.expect("an entry").path())
-            .collect();
-        files.sort();
-        for file in files.iter().step_by(60) {
-            let text = std::fs::read_to_string(file).expect("a deal");
-            let edited = text.replacen("currency: USD", "currency: USD\nforecast: commit", 1);
-            std::fs::write(file, edited).expect("edit a deal");
-        }
+/// The shape's repository, scripted on first use and reused afterwards.
+fn fixture(shape: Shape) -> PathBuf {
+    let root = kept_at(shape);
+    // Inside `.git`, so the marker is no file of the vault's.
+    let done = root.join(".git/dealbook-bench-generated");
+    if done.exists() {
+        return root;
     }
-    Fixture { root, _dir: dir }
+    if root.exists() {
+        std::fs::remove_dir_all(&root).expect("remove a half-written repository");
+    }
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(&root).expect("mkdir the vault");
+    git(&root, &["-c", "init.defaultBranch=main", "init", "-q"]);
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(&root)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(&stream(shape))
+        .expect("feed fast-import");
+    assert!(child.wait().expect("fast-import ends").success());
+    git(&root, &["reset", "-q", "--hard", "refs/heads/main"]);
+    // A few uncommitted edits: the working tree is the newest state.
+    let deals = root.join("deals");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&deals)
+        .expect("deals/")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    files.sort();
+    for file in files.iter().step_by(60) {
+        let text = std::fs::read_to_string(file).expect("a deal");
+        let edited = text.replacen("currency: USD", "currency: USD\nforecast: commit", 1);
+        std::fs::write(file, edited).expect("edit a deal");
+    }
+    std::fs::write(&done, "").expect("mark the repository complete");
+    eprintln!(
+        "scripted the {shape} history in {:.1?} at {}",
+        started.elapsed(),
+        root.display()
+    );
+    root
 }
 
 fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(TODAY.0, TODAY.1, TODAY.2).expect("a date")
 }
 
-/// `history::read` on a loaded vault: `git log`, `git cat-file --batch` and parsing every version.
-#[divan::bench(sample_count = 10, sample_size = 1)]
-fn read(bencher: Bencher) {
-    let fixture = fixture();
-    let vault = dealbook::Vault::load(&fixture.root).expect("the vault loads");
-    let history = dealbook::history::read(&vault, today(), &mut |_, _| {}).expect("history");
-    let snapshots: usize = history.deals.iter().map(|d| d.snapshots.len()).sum();
+fn history(vault: &Vault) -> History {
+    dealbook::history::read(vault, today(), &mut |_, _| {}).expect("history")
+}
+
+/// `history::read` on a loaded vault: `git log`, `git cat-file --batch` and parsing the
+/// versions.
+#[divan::bench(args = SHAPES, sample_count = 10, sample_size = 1)]
+fn read(bencher: Bencher, shape: Shape) {
+    let vault = Vault::load(&fixture(shape)).expect("the vault loads");
+    let read = history(&vault);
+    let snapshots: usize = read.deals.iter().map(|d| d.snapshots.len()).sum();
     assert!(
-        history.deals.len() >= DEALS,
+        read.deals.len() >= shape.deals,
         "{} deals",
-        history.deals.len()
+        read.deals.len()
     );
-    assert!(snapshots > COMMITS + DEALS, "{snapshots} snapshots");
-    bencher
-        .bench_local(|| dealbook::history::read(&vault, today(), &mut |_, _| {}).expect("history"));
+    assert!(
+        snapshots > shape.commits + shape.deals,
+        "{snapshots} snapshots"
+    );
+    bencher.bench_local(|| history(&vault));
 }
 
 /// Loading the vault, then reading its history: what every report pays.
-#[divan::bench(sample_count = 10, sample_size = 1)]
-fn load_and_read(bencher: Bencher) {
-    let fixture = fixture();
+#[divan::bench(args = SHAPES, sample_count = 10, sample_size = 1)]
+fn load_and_read(bencher: Bencher, shape: Shape) {
+    let root = fixture(shape);
+    bencher.bench_local(|| history(&Vault::load(&root).expect("the vault loads")));
+}
+
+/// What `prep` computes before it renders: the history, then the rep's prep sheet from it (the
+/// events since a week ago and the period's waterfall among them) with the manager's copy.
+#[divan::bench(args = SHAPES, sample_count = 10, sample_size = 1)]
+fn prep(bencher: Bencher, shape: Shape) {
+    let vault = Vault::load_detail(&fixture(shape), Detail::Reports).expect("the vault loads");
+    let options = ReportOptions {
+        as_of: today(),
+        period: Period::quarter_of(today(), vault.config.fiscal_year_start),
+        since: today() - Duration::days(7),
+        quota: None,
+    };
     bencher.bench_local(|| {
-        let vault = dealbook::Vault::load(&fixture.root).expect("the vault loads");
-        dealbook::history::read(&vault, today(), &mut |_, _| {}).expect("history")
+        let history = Ok(history(&vault));
+        render::vault_context(
+            &vault,
+            &options,
+            Audience::Me,
+            &history,
+            Sections::All,
+            None,
+        )
+        .expect("a context")
     });
 }

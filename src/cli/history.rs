@@ -128,7 +128,7 @@ pub fn run_review(command: ReviewCommand, env: &super::Env) -> anyhow::Result<Ex
     let root = env.root()?;
     let repository =
         history::git::Repository::open(&root).map_err(|e| super::UsageError(e.to_string()))?;
-    if !repository.has_commits {
+    if !repository.has_commits() {
         return Err(super::UsageError(
             "there is no commit to mark yet; commit the vault first".into(),
         )

@@ -7,6 +7,7 @@ pub mod git;
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
@@ -191,34 +192,45 @@ pub fn read(
     today: NaiveDate,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<History, Unavailable> {
-    Ok(read_committed(vault, progress)?.with_working_tree(vault, today))
+    let mut committed = read_committed(vault, None, progress)?;
+    let deals = std::mem::take(&mut committed.deals);
+    Ok(with_working_tree(deals, &committed, vault, today))
 }
 
-/// The history as the commits tell it, before the uncommitted edits are added.
+/// The history as the commits tell it, before the uncommitted edits are added, and what it
+/// was read from.
 #[derive(Debug, Clone)]
-pub struct Committed {
+struct Committed {
     deals: Vec<DealHistory>,
     reviews: Vec<NaiveDate>,
     shallow: bool,
+    /// Each repository's commits and file versions, so a later read can add only newer ones.
+    logs: Vec<Log>,
+    /// The config the file versions were read with.
+    config: Config,
 }
 
-impl Committed {
-    /// The whole history: these commits, then the working tree's edits as the newest state.
-    pub fn with_working_tree(&self, vault: &Vault, today: NaiveDate) -> History {
-        let mut deals = self.deals.clone();
-        add_working_tree(&mut deals, vault, today);
-        deals.retain(|d| !d.snapshots.is_empty());
-        deals.sort_by(|a, b| a.id.cmp(&b.id));
-        History {
-            deals,
-            reviews: self.reviews.clone(),
-            shallow: self.shallow,
-        }
+/// The whole history: the deals' committed histories, then the working tree's edits as the
+/// newest state.
+fn with_working_tree(
+    mut deals: Vec<DealHistory>,
+    committed: &Committed,
+    vault: &Vault,
+    today: NaiveDate,
+) -> History {
+    add_working_tree(&mut deals, vault, today);
+    deals.retain(|d| !d.snapshots.is_empty());
+    deals.sort_by(|a, b| a.id.cmp(&b.id));
+    History {
+        deals,
+        reviews: committed.reviews.clone(),
+        shallow: committed.shallow,
     }
 }
 
 /// The history for `watch`, which asks on every save: the commits are read again only when the
-/// repository's refs moved (a commit, a checkout, a review tag); the working tree every time.
+/// repository's refs moved (a commit, a checkout, a review tag), and after a commit on top of
+/// the ones read only the new commits are; the working tree every time.
 #[derive(Debug, Default)]
 pub struct Cache {
     /// The refs when the commits were read, and what they said.
@@ -237,13 +249,16 @@ impl Cache {
         }
         let refs = git::refs(&vault.root);
         match &self.committed {
-            Some((read_at, committed)) if refs.as_ref() == Some(read_at) => {
-                Ok(committed.with_working_tree(vault, today))
-            }
+            Some((read_at, committed)) if refs.as_ref() == Some(read_at) => Ok(with_working_tree(
+                committed.deals.clone(),
+                committed,
+                vault,
+                today,
+            )),
             _ => {
-                self.committed = None;
-                let committed = read_committed(vault, progress)?;
-                let history = committed.with_working_tree(vault, today);
+                let previous = self.committed.take().map(|(_, committed)| committed);
+                let committed = read_committed(vault, previous, progress)?;
+                let history = with_working_tree(committed.deals.clone(), &committed, vault, today);
                 self.committed = refs.map(|refs| (refs, committed));
                 Ok(history)
             }
@@ -251,115 +266,390 @@ impl Cache {
     }
 }
 
+/// Reads the commits of every repository holding the vault's deals. With the `previous` read,
+/// a repository whose HEAD only added commits on top of the one read then has only those read
+/// (see [`Log::reusable`]); anything else is read whole.
 fn read_committed(
     vault: &Vault,
+    previous: Option<Committed>,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Committed, Unavailable> {
     if !vault.config.history {
         return Err(Unavailable::Disabled);
     }
     let repositories = git::Repository::holding(&vault.root, &vault.config.folders.deals)?;
-    let mut deals = Vec::new();
+    let mut earlier = match previous {
+        Some(previous) if previous.config == vault.config => previous.logs,
+        _ => Vec::new(),
+    };
+    let mut logs = Vec::new();
     for (repository, pathspecs) in &repositories {
-        deals.extend(read_repository(
+        let reused = earlier
+            .iter()
+            .position(|log| log.reusable(repository, pathspecs))
+            .map(|at| earlier.swap_remove(at));
+        logs.push(Log::read(
             repository,
             pathspecs,
             &vault.config,
+            reused,
             progress,
         )?);
     }
     let (own, _) = &repositories[0];
     Ok(Committed {
-        deals,
+        deals: logs
+            .iter()
+            .flat_map(|log| log.deals(&vault.config))
+            .collect(),
         reviews: own.reviews()?,
         shallow: repositories.iter().any(|(r, _)| r.shallow),
+        logs,
+        config: vault.config.clone(),
     })
+}
+
+/// A file version's state for the rep and for the manager; `None` when it tells nothing (it
+/// does not parse as a deal, or has no usable stage).
+type State = Option<(DealState, ForManager)>;
+
+/// One repository's commits as read so far, oldest first, and the state of each file version
+/// the deals' lineages need.
+#[derive(Debug, Clone)]
+struct Log {
+    /// Where git ran, and what it logged there: which repository this is.
+    dir: PathBuf,
+    pathspecs: Vec<String>,
+    /// The commit read up to; `None` before the first commit.
+    head: Option<String>,
+    /// Whether it was read from a shallow clone.
+    shallow: bool,
+    commits: Vec<git::LoggedCommit>,
+    /// Each version asked for, by blob and path (its state depends on its path too), as an
+    /// index into `states`: the versions in the order asked.
+    asked: HashMap<(git::Blob, PathBuf), usize>,
+    states: Vec<State>,
 }
 
 /// One file version a lineage needs: the commit (by position), the path, and the blob (`None`
 /// for a deletion).
 type Version = (usize, PathBuf, Option<git::Blob>);
 
-/// The deals' histories as one repository's commits tell them.
-fn read_repository(
-    repository: &git::Repository,
-    pathspecs: &[String],
-    config: &Config,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<Vec<DealHistory>, Unavailable> {
-    let commits = repository.log(pathspecs)?;
-    let lineages: Vec<Vec<Version>> = lineages(&commits)
-        .into_iter()
-        .filter_map(|lineage| as_deal(lineage, config))
-        .collect();
-
-    // Each (blob, path) once: a reverted or renamed version is read and parsed once.
-    let mut wanted: Vec<(git::Blob, PathBuf, usize)> = Vec::new();
-    let mut index: HashMap<(&str, &Path), usize> = HashMap::default();
-    for (n, path, blob) in lineages.iter().flatten() {
-        if let Some(blob) = blob {
-            index
-                .entry((blob.as_str(), path.as_path()))
-                .or_insert_with(|| {
-                    wanted.push((blob.clone(), path.clone(), *n));
-                    wanted.len() - 1
-                });
+impl Log {
+    /// Whether this log of an earlier read can be extended to `repository`'s HEAD: the same
+    /// repository and pathspecs, neither read shallow (a deepened clone has older commits, not
+    /// newer ones), and HEAD is the commit read up to or only adds commits on top of it (no
+    /// rebase, no checkout of another branch, no merge).
+    fn reusable(&self, repository: &git::Repository, pathspecs: &[String]) -> bool {
+        let same = self.dir == repository.dir() && self.pathspecs == pathspecs;
+        match &self.head {
+            Some(head) if same && !self.shallow && !repository.shallow => {
+                repository.extends(head).unwrap_or(false)
+            }
+            _ => false,
         }
     }
-    let blobs: Vec<git::Blob> = wanted.iter().map(|(blob, _, _)| blob.clone()).collect();
-    let mut states: Vec<Option<(DealState, ForManager)>> = Vec::with_capacity(wanted.len());
-    let name = |i: usize| {
-        let (_, path, n) = &wanted[i];
-        format!("{} as of commit {}", path.display(), short(&commits[*n].id))
-    };
-    repository.read_blobs(&blobs, name, |i, bytes| {
-        states.push(state_of(&wanted[i].1, &bytes, config));
-        if i % 256 == 255 || i + 1 == wanted.len() {
-            progress(i + 1, wanted.len());
-        }
-    })?;
 
-    Ok(lineages
-        .iter()
-        .filter_map(|lineage| {
-            let last = lineage.last()?.1.clone();
-            let snapshots = lineage
-                .iter()
-                .filter_map(|(n, path, blob)| {
-                    let commit = &commits[*n];
-                    let (state, manager) = match blob {
-                        None => (None, ForManager::Same),
-                        Some(blob) => {
-                            // An unreadable version tells nothing; skip it rather than call it
-                            // deleted.
-                            let at = index[&(blob.as_str(), path.as_path())];
-                            let (state, manager) = states[at].clone()?;
-                            (Some(state), manager)
-                        }
-                    };
-                    Some(Snapshot {
-                        date: commit.date,
-                        commit: Some(short(&commit.id).to_string()),
-                        seq: *n,
-                        state,
-                        manager,
-                        hidden: false,
-                    })
-                })
+    /// Reads `repository`'s commits up to its HEAD, or only those after `reused`'s, with the
+    /// file versions that the deals' lineages need.
+    fn read(
+        repository: &git::Repository,
+        pathspecs: &[String],
+        config: &Config,
+        reused: Option<Log>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<Log, Unavailable> {
+        let mut log = reused.unwrap_or_else(|| Log {
+            dir: repository.dir().to_path_buf(),
+            pathspecs: pathspecs.to_vec(),
+            head: None,
+            shallow: repository.shallow,
+            commits: Vec::new(),
+            asked: HashMap::default(),
+            states: Vec::new(),
+        });
+        let Some(head) = repository.head.clone() else {
+            return Ok(log);
+        };
+        if pathspecs.is_empty() || log.head.as_ref() == Some(&head) {
+            log.head = Some(head);
+            return Ok(log);
+        }
+        let range = match &log.head {
+            Some(read_up_to) => format!("{read_up_to}..{head}"),
+            None => head.clone(),
+        };
+        std::thread::scope(|scope| {
+            let mut reading = Reading::new(scope, repository, config);
+            let mut newer = Vec::new();
+            repository.log(&range, pathspecs, |commit| {
+                for (path, blob) in versions(&commit) {
+                    // A version in a deals folder is one of a deal's, whatever comes after it.
+                    if is_deal_path(path, config) {
+                        log.ask(&mut reading, blob, path);
+                    }
+                }
+                log.collect(&mut reading, progress, false)?;
+                newer.push(commit);
+                Ok(())
+            })?;
+            newer.reverse();
+            log.commits.extend(newer);
+            // The versions of a deal from before it came into a deals folder.
+            let needed: Vec<(git::Blob, PathBuf)> = log
+                .lineages(config)
+                .into_iter()
+                .flatten()
+                .filter_map(|(_, path, blob)| Some((blob?, path)))
                 .collect();
-            Some(DealHistory {
-                id: parse::record_id(&last),
-                snapshots,
+            for (blob, path) in &needed {
+                log.ask(&mut reading, blob, path);
+            }
+            reading.done();
+            log.collect(&mut reading, progress, true)
+        })?;
+        log.head = Some(head);
+        Ok(log)
+    }
+
+    /// Asks for a version unless it was asked for before.
+    fn ask(&mut self, reading: &mut Reading<'_, '_>, blob: &git::Blob, path: &Path) {
+        let key = (blob.clone(), path.to_path_buf());
+        if !self.asked.contains_key(&key) {
+            reading.ask(blob, path);
+            self.asked.insert(key, self.asked.len());
+        }
+    }
+
+    /// Takes in the states read so far, or (`all`) waits for every one asked for.
+    fn collect(
+        &mut self,
+        reading: &mut Reading<'_, '_>,
+        progress: &mut dyn FnMut(usize, usize),
+        all: bool,
+    ) -> Result<(), Unavailable> {
+        while let Some(state) = reading.next(all) {
+            match state {
+                Ok(state) => self.states.push(state),
+                Err(failed) => return Err(self.failure(failed)),
+            }
+            let done = self.states.len();
+            if done % 256 == 0 || done == self.asked.len() {
+                progress(done, self.asked.len());
+            }
+        }
+        Ok(())
+    }
+
+    /// What went wrong reading a version; a blob the repository does not have is named with
+    /// the file and commit that made it.
+    fn failure(&self, failed: Failed) -> Unavailable {
+        let at = match failed {
+            Failed::Missing => self.states.len(),
+            Failed::Other(said) => return Unavailable::Failed(said),
+        };
+        let Some(((blob, path), _)) = self.asked.iter().find(|(_, i)| **i == at) else {
+            return Unavailable::Failed("git cat-file answered what was not asked".into());
+        };
+        let commit = self
+            .commits
+            .iter()
+            .find(|c| versions(c).any(|(p, b)| p == path && b == blob))
+            .map_or("", |c| short(&c.id));
+        Unavailable::Failed(format!(
+            "the repository does not have {} as of commit {commit} (object {blob}); is it a partial or damaged clone? `git fsck` tells",
+            path.display()
+        ))
+    }
+
+    /// Each deal's file followed through renames, by the folders configured now.
+    fn lineages(&self, config: &Config) -> Vec<Vec<Version>> {
+        lineages(&self.commits)
+            .into_iter()
+            .filter_map(|lineage| as_deal(lineage, config))
+            .collect()
+    }
+
+    /// The deals' histories as this repository's commits tell them.
+    fn deals(&self, config: &Config) -> Vec<DealHistory> {
+        self.lineages(config)
+            .iter()
+            .filter_map(|lineage| {
+                let last = lineage.last()?.1.clone();
+                let snapshots = lineage
+                    .iter()
+                    .filter_map(|version| self.snapshot(version))
+                    .collect();
+                Some(DealHistory {
+                    id: parse::record_id(&last),
+                    snapshots,
+                })
             })
+            .collect()
+    }
+
+    /// A version as a snapshot; `None` for an unreadable one, which tells nothing (rather
+    /// than call the deal deleted).
+    fn snapshot(&self, (n, path, blob): &Version) -> Option<Snapshot> {
+        let commit = &self.commits[*n];
+        let (state, manager) = match blob {
+            None => (None, ForManager::Same),
+            Some(blob) => {
+                let at = self.asked[&(blob.clone(), path.clone())];
+                let (state, manager) = self.states[at].clone()?;
+                (Some(state), manager)
+            }
+        };
+        Some(Snapshot {
+            date: commit.date,
+            commit: Some(short(&commit.id).to_string()),
+            seq: *n,
+            state,
+            manager,
+            hidden: false,
         })
-        .collect())
+    }
+}
+
+/// The file versions a commit made: each added, changed or renamed Markdown file's path and
+/// blob.
+fn versions(commit: &git::LoggedCommit) -> impl Iterator<Item = (&Path, &git::Blob)> {
+    commit.changes.iter().filter_map(|change| match change {
+        git::FileChange::Added { path, blob }
+        | git::FileChange::Modified { path, blob }
+        | git::FileChange::Renamed { to: path, blob, .. } => {
+            is_markdown(path).then_some((path.as_path(), blob))
+        }
+        git::FileChange::Deleted { .. } => None,
+    })
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+/// Why a version could not be read.
+enum Failed {
+    /// The repository does not have the blob asked for.
+    Missing,
+    Other(String),
+}
+
+/// File versions being read: asked of one `git cat-file --batch` (started at the first ask)
+/// as the log names them, and parsed on another thread as its answers come, so the parsing
+/// keeps pace with git on the second core and only the versions in flight are held.
+struct Reading<'scope, 'env> {
+    scope: &'scope std::thread::Scope<'scope, 'env>,
+    repository: &'env git::Repository,
+    config: &'env Config,
+    blobs: Option<git::Blobs>,
+    /// What was asked, in order, for the parsing thread.
+    asked: Option<Sender<(git::Blob, PathBuf)>>,
+    states: Receiver<Result<State, Failed>>,
+    /// The sending end of `states` until the parsing thread starts with it.
+    answer: Option<Sender<Result<State, Failed>>>,
+    /// Asked for, and not yet taken in by `next`.
+    pending: usize,
+}
+
+impl<'scope, 'env> Reading<'scope, 'env> {
+    fn new(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        repository: &'env git::Repository,
+        config: &'env Config,
+    ) -> Self {
+        let (answer, states) = mpsc::channel();
+        Reading {
+            scope,
+            repository,
+            config,
+            blobs: None,
+            asked: None,
+            states,
+            answer: Some(answer),
+            pending: 0,
+        }
+    }
+
+    fn ask(&mut self, blob: &str, path: &Path) {
+        self.pending += 1;
+        if self.answer.is_some() {
+            self.start();
+        }
+        let (Some(blobs), Some(asked)) = (&mut self.blobs, &self.asked) else {
+            return; // it has stopped, and `next` says why
+        };
+        // Either end fails only once the parsing thread stopped, having said why.
+        if asked.send((blob.to_string(), path.to_path_buf())).is_err() || blobs.ask(blob).is_err() {
+            self.done();
+        }
+    }
+
+    /// Starts `git cat-file --batch` and the thread parsing its answers.
+    fn start(&mut self) {
+        let Some(answer) = self.answer.take() else {
+            return;
+        };
+        let (blobs, mut answers) = match self.repository.blobs() {
+            Ok(started) => started,
+            Err(e) => {
+                let _ = answer.send(Err(Failed::Other(e.to_string())));
+                return;
+            }
+        };
+        let (asked, to_parse) = mpsc::channel::<(git::Blob, PathBuf)>();
+        let config = self.config;
+        self.scope.spawn(move || {
+            let mut contents = Vec::new();
+            for (blob, path) in to_parse {
+                let state = match answers.next(&blob, &mut contents) {
+                    Ok(true) => Ok(state_of(&path, &contents, config)),
+                    Ok(false) => Err(Failed::Missing),
+                    Err(e) => Err(Failed::Other(e.to_string())),
+                };
+                let failed = state.is_err();
+                if answer.send(state).is_err() || failed {
+                    break;
+                }
+            }
+        });
+        self.blobs = Some(blobs);
+        self.asked = Some(asked);
+    }
+
+    /// Nothing more to ask: the answers end after the last one asked.
+    fn done(&mut self) {
+        if let Some(blobs) = &mut self.blobs {
+            let _ = blobs.done();
+        }
+        self.asked = None;
+    }
+
+    /// The next state read, in the order asked: only if one is there already, or (`wait`)
+    /// waiting for it. `None` once every one asked for is taken in.
+    fn next(&mut self, wait: bool) -> Option<Result<State, Failed>> {
+        if self.pending == 0 {
+            return None;
+        }
+        let state = if wait {
+            // The thread ends early only after saying why, so this is a thread that panicked.
+            Some(
+                self.states
+                    .recv()
+                    .unwrap_or_else(|_| Err(Failed::Other("reading file versions stopped".into()))),
+            )
+        } else {
+            self.states.try_recv().ok()
+        };
+        self.pending -= usize::from(state.is_some());
+        state
+    }
 }
 
 /// Each Markdown file followed through renames: a lineage is one file's versions, oldest first.
 fn lineages(commits: &[git::LoggedCommit]) -> Vec<Vec<Version>> {
     let mut lineages: Vec<Vec<Version>> = Vec::new();
     let mut by_path: HashMap<PathBuf, usize> = HashMap::default();
-    let is_markdown = |p: &Path| p.extension().is_some_and(|e| e == "md");
     for (n, commit) in commits.iter().enumerate() {
         for change in &commit.changes {
             let (path, lineage, blob) = match change {

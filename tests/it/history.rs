@@ -2338,3 +2338,467 @@ fn review_mark_in_a_vault_that_is_a_subfolder() {
         "vault paths: {said}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// History at scale: git processes, long histories, watch's incremental reads, any git config
+
+impl Repo {
+    /// Commits written with `git fast-import` into this empty repository's `main`, then checked
+    /// out: each commit is its day (`YYYY-MM-DD`, noon UTC) and the vault-relative files it
+    /// writes. Far quicker than `git commit` for hundreds of commits.
+    fn fast_import(&self, commits: &[(String, Vec<(String, String)>)]) {
+        let mut stream = Vec::new();
+        for (n, (day, files)) in commits.iter().enumerate() {
+            let time = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                .expect("a day")
+                .and_hms_opt(12, 0, 0)
+                .expect("noon")
+                .and_utc()
+                .timestamp();
+            let message = format!("commit {n}");
+            stream.extend(
+                format!(
+                    "commit refs/heads/main\ncommitter Sam Rivera <sam@example.com> {time} +0000\ndata {}\n{message}\n",
+                    message.len()
+                )
+                .bytes(),
+            );
+            for (path, text) in files {
+                let in_repo = self
+                    .vault
+                    .strip_prefix(&self.root)
+                    .expect("inside")
+                    .join(path);
+                stream.extend(
+                    format!(
+                        "M 100644 inline {}\ndata {}\n{text}\n",
+                        in_repo.display(),
+                        text.len()
+                    )
+                    .bytes(),
+                );
+            }
+        }
+        let mut cmd = std::process::Command::new("git");
+        self.isolate(&mut cmd);
+        let mut child = cmd
+            .current_dir(&self.root)
+            .args(["fast-import", "--quiet"])
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("git fast-import runs");
+        std::io::Write::write_all(&mut child.stdin.take().expect("piped"), &stream)
+            .expect("feed fast-import");
+        assert!(child.wait().expect("fast-import ends").success());
+        self.git(&["reset", "-q", "--hard", "main"]);
+    }
+}
+
+/// A `git` first on `PATH` that writes each of its invocations, one a line, to a file, then runs
+/// the real git.
+struct GitCalls {
+    dir: TempDir,
+}
+
+impl GitCalls {
+    fn new() -> GitCalls {
+        let real = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+            .map(|dir| dir.join("git"))
+            .find(|git| git.is_file())
+            .expect("git is on PATH");
+        let dir = tempfile::tempdir().expect("a temp folder");
+        std::fs::create_dir(dir.path().join("bin")).expect("mkdir bin");
+        let script = dir.path().join("bin/git");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+                dir.path().join("calls").display(),
+                real.display()
+            ),
+        )
+        .expect("write the wrapper");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+            .expect("chmod the wrapper");
+        GitCalls { dir }
+    }
+
+    /// `PATH` with the wrapper first.
+    fn path(&self) -> std::ffi::OsString {
+        let mut dirs = vec![self.dir.path().join("bin")];
+        dirs.extend(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        ));
+        std::env::join_paths(dirs).expect("a PATH")
+    }
+
+    /// The invocations so far (each git's arguments, space-separated), and forgets them.
+    fn take(&self) -> Vec<String> {
+        let file = self.dir.path().join("calls");
+        let calls = std::fs::read_to_string(&file).unwrap_or_default();
+        let _ = std::fs::remove_file(&file);
+        calls.lines().map(str::to_string).collect()
+    }
+}
+
+/// The git subcommand of one logged invocation, after the options before it (`-C DIR`,
+/// `-c KEY=VALUE`, `--no-pager`).
+fn subcommand(call: &str) -> &str {
+    let mut words = call.split(' ');
+    while let Some(word) = words.next() {
+        match word {
+            "-C" | "-c" => {
+                words.next();
+            }
+            "--no-pager" => {}
+            other => return other,
+        }
+    }
+    ""
+}
+
+fn subcommands(calls: &[String]) -> Vec<&str> {
+    calls.iter().map(|call| subcommand(call)).collect()
+}
+
+type Change = (String, Option<String>, Option<String>);
+
+/// A commit of `long_history`: its day and the files it writes.
+type Scripted = (String, Vec<(String, String)>);
+
+/// One commit adding acme and globex, then `count` commits of acme, each changing its amount
+/// (every tenth its stage, every seventh its close date), one a day; with the events expected
+/// of acme on each day, oldest first.
+fn long_history(count: usize) -> (Vec<Scripted>, Vec<(String, BTreeSet<Change>)>) {
+    let stages = ["discovery", "demo", "proposal", "negotiation"];
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a day");
+    let day = |n: usize| (start + chrono::Duration::days(n as i64)).to_string();
+    let close = |n: usize| (start + chrono::Duration::days(400 + (n / 7) as i64 * 3)).to_string();
+    let stage = |n: usize| stages[(n / 10) % stages.len()];
+    let amount = |n: usize| (1000 + n).to_string();
+    // An explicit forecast, so that a stage move is one event.
+    let acme = |n: usize| {
+        deal(&[
+            ("title", "Acme"),
+            ("stage", stage(n)),
+            ("amount", &amount(n)),
+            ("close_date", &close(n)),
+            ("forecast", "pipeline"),
+        ])
+    };
+    let mut commits = vec![(
+        day(0),
+        vec![
+            ("deals/acme.md".to_string(), acme(0)),
+            (
+                "deals/globex.md".to_string(),
+                basic("Globex", "demo", "500", "2026-12-20"),
+            ),
+        ],
+    )];
+    let mut expected = vec![(day(0), BTreeSet::from([change("created", None, None)]))];
+    for n in 1..=count {
+        commits.push((day(n), vec![("deals/acme.md".to_string(), acme(n))]));
+        let mut today = BTreeSet::from([change(
+            "amount_changed",
+            Some(&amount(n - 1)),
+            Some(&amount(n)),
+        )]);
+        if stage(n - 1) != stage(n) {
+            let kind = if stage(n) == "discovery" {
+                "stage_back"
+            } else {
+                "stage_forward"
+            };
+            today.insert(change(kind, Some(stage(n - 1)), Some(stage(n))));
+        }
+        if close(n - 1) != close(n) {
+            today.insert(change(
+                "close_date_pushed",
+                Some(&close(n - 1)),
+                Some(&close(n)),
+            ));
+        }
+        expected.push((day(n), today));
+    }
+    (commits, expected)
+}
+
+/// Events grouped by day, oldest day first (the events come newest first).
+fn by_day(events: &[&Value]) -> Vec<(String, BTreeSet<Change>)> {
+    let mut days: Vec<(String, BTreeSet<Change>)> = Vec::new();
+    for (event, change) in events.iter().zip(changes(events)) {
+        let day = event["date"].as_str().expect("a date").to_string();
+        match days.last_mut() {
+            Some((last, set)) if *last == day => {
+                set.insert(change);
+            }
+            _ => days.push((day, BTreeSet::from([change]))),
+        }
+    }
+    days.reverse();
+    days
+}
+
+#[test]
+fn a_file_with_more_than_500_versions_has_every_one_in_its_history() {
+    let repo = Repo::new();
+    let (commits, expected) = long_history(620);
+    repo.fast_import(&commits);
+
+    let events = repo.events(&[]);
+    let acme = of(&events, "acme");
+    assert_eq!(by_day(&acme), expected);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(acme[0]["commit"], short(head.trim()));
+    assert_eq!(
+        changes(&of(&events, "globex")),
+        [change("created", None, None)]
+    );
+    let pipeline = repo.json(&["pipeline", "--format", "json"]);
+    let acme = deal_in(&pipeline, "acme");
+    assert_eq!(acme["push_count"], 620 / 7, "{acme:#}");
+    assert_eq!(number(&acme["amount"]), 1620.0);
+}
+
+/// The git processes `dealbook ARGS` starts in `repo`, by subcommand.
+fn git_processes(repo: &Repo, calls: &GitCalls, args: &[&str]) -> Vec<String> {
+    calls.take();
+    repo.dealbook_at(AS_OF, args)
+        .env("PATH", calls.path())
+        .assert()
+        .success();
+    subcommands(&calls.take())
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_git_processes_history_starts_do_not_grow_with_the_commits() {
+    let calls = GitCalls::new();
+    let short = Repo::new();
+    short.fast_import(&long_history(3).0);
+    let long = Repo::new();
+    long.fast_import(&long_history(700).0);
+
+    for args in [&["history"][..], &["prep"], &["pipeline"]] {
+        let few = git_processes(&short, &calls, args);
+        let many = git_processes(&long, &calls, args);
+        assert_eq!(few, many, "{args:?}");
+        // One log and one cat-file, however long the history.
+        assert_eq!(many.iter().filter(|c| *c == "log").count(), 1, "{many:?}");
+        assert_eq!(
+            many.iter().filter(|c| *c == "cat-file").count(),
+            1,
+            "{many:?}"
+        );
+    }
+}
+
+/// A `dealbook watch` in `repo` with its git processes logged by `calls`; ended when dropped.
+struct Watching(std::process::Child);
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn watch(repo: &Repo, calls: &GitCalls) -> Watching {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dealbook"));
+    repo.isolate(&mut cmd);
+    let child = cmd
+        .env_remove("DEALBOOK_VAULT")
+        .env_remove("DEALBOOK_TODAY")
+        .env("PATH", calls.path())
+        .arg("--vault")
+        .arg(&repo.vault)
+        .args(["--as-of", AS_OF, "watch"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start dealbook watch");
+    Watching(child)
+}
+
+/// Waits (up to 20 s) for `path` to hold `expected`; what it holds then.
+fn shows(path: &Path, expected: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = std::fs::read_to_string(path).unwrap_or_default();
+        if now == expected || std::time::Instant::now() > deadline {
+            return now;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// The `git log` invocations among `calls`: the range each one read.
+fn logged_ranges(calls: &[String]) -> Vec<String> {
+    calls
+        .iter()
+        .filter(|call| subcommand(call) == "log")
+        .map(|call| {
+            let words: Vec<&str> = call.split(' ').collect();
+            let dashes = words.iter().rposition(|w| *w == "--").expect("a --");
+            words[dashes - 1].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn watch_reads_only_the_commits_made_since_it_last_read() {
+    let calls = GitCalls::new();
+    let repo = Repo::new();
+    let (mut commits, _) = long_history(300);
+    commits[0].1.push((
+        "dealbook.yaml".to_string(),
+        "outputs: [{ template: stages.md, to: reports/stages.md }]\n".to_string(),
+    ));
+    commits[0].1.push((
+        "templates/stages.md".to_string(),
+        "{% for d in deals %}{{ d.id }} {{ d.stage }} {{ d.amount }} {{ d.push_count }}\n{% endfor %}"
+            .to_string(),
+    ));
+    repo.fast_import(&commits);
+    let first_head = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    let output = repo.vault.join("reports/stages.md");
+    let _watch = watch(&repo, &calls);
+    // 300 commits in: acme in stage (300 / 10) % 4, pushed 300 / 7 times.
+    let at_first = "acme proposal 1300 42\nglobex demo 500 0\n";
+    assert_eq!(shows(&output, at_first), at_first);
+    assert_eq!(
+        logged_ranges(&calls.take()),
+        std::slice::from_ref(&first_head)
+    );
+
+    // A commit, then a save: only the commit after the one read is logged.
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "negotiation", "2000", "2026-12-20"),
+    );
+    let second_head = repo.commit("2026-11-01", "acme to negotiation");
+    calls.take();
+    repo.write(
+        "deals/initech.md",
+        &basic("Initech", "demo", "700", "2027-01-15"),
+    );
+    let after_commit = "acme negotiation 2000 43\nglobex demo 500 0\ninitech demo 700 0\n";
+    assert_eq!(shows(&output, after_commit), after_commit);
+    let read = calls.take();
+    assert_eq!(
+        logged_ranges(&read),
+        [format!("{first_head}..{second_head}")],
+        "{read:#?}"
+    );
+    // Each version once: the new one of acme is the one blob asked for.
+    assert_eq!(
+        subcommands(&read)
+            .iter()
+            .filter(|c| **c == "cat-file")
+            .count(),
+        1
+    );
+
+    // History rewritten: the amended commit is not on top of the one read, so all is read
+    // again, and it says what the amended commit says.
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "demo", "2000", "2026-12-20"),
+    );
+    repo.git(&["add", "deals/acme.md"]);
+    repo.git(&["commit", "-q", "--amend", "-m", "acme back in demo"]);
+    let amended = repo.git(&["rev-parse", "HEAD"]).trim().to_string();
+    calls.take();
+    repo.write(
+        "deals/initech.md",
+        &basic("Initech", "demo", "800", "2027-01-15"),
+    );
+    let after_amend = "acme demo 2000 43\nglobex demo 500 0\ninitech demo 800 0\n";
+    assert_eq!(shows(&output, after_amend), after_amend);
+    assert_eq!(logged_ranges(&calls.take()), [amended]);
+}
+
+#[test]
+fn a_hostile_git_config_changes_nothing() {
+    let (repo, _) = busy();
+    repo.mv("deals/globex.md", "deals/globex-corp.md");
+    repo.write(
+        "deals/acme.md",
+        &basic("Acme", "demo", "1250.5", "2026-12-05"),
+    );
+    repo.commit("2026-11-02", "globex renamed, acme to demo");
+    repo.git(&["tag", "review/2026-10-05"]);
+    repo.git(&["tag", "review/2026-11-09"]);
+    repo.write(
+        "deals/hooli.md",
+        &basic("Hooli", "demo", "4500", "2026-12-15"),
+    )
+    .write(
+        "deals/newco.md",
+        &basic("Newco", "discovery", "900", "2027-02-01"),
+    );
+    // What each command printed and how it ended; `review mark` refuses the uncommitted records.
+    let outputs = |repo: &Repo| -> Vec<String> {
+        [
+            &["history"][..],
+            &["history", "--format", "json"],
+            &["prep"],
+            &["pipeline", "--format", "json"],
+            &["review", "mark"],
+        ]
+        .iter()
+        .map(|args| {
+            let mut cmd = repo.dealbook_at(AS_OF, args);
+            cmd.env("LANG", "de_DE.UTF-8").env("LC_ALL", "de_DE.UTF-8");
+            let done = cmd.assert();
+            format!(
+                "{:?}\n{}",
+                done.get_output().status.code(),
+                everything(&done)
+            )
+        })
+        .collect()
+    };
+    let plain = outputs(&repo);
+    assert!(plain[0].contains("renamed"), "{}", plain[0]);
+    assert!(plain[4].contains("hooli.md"), "{}", plain[4]);
+
+    // Everything a user's global config could say that changes what git prints.
+    let home = repo.dir.path().join("home");
+    std::fs::write(home.join("order"), "deals/h*\ndeals/a*\n").expect("an order file");
+    std::fs::write(home.join("attributes"), "*.md diff=shout\n").expect("attributes");
+    std::fs::write(
+        home.join(".gitconfig"),
+        format!(
+            "[log]\n\tshowSignature = true\n\tdecorate = full\n\tabbrevCommit = true\n\tfollow = true\n\tdate = relative\n\tshowRoot = false\n\
+             [diff]\n\trenames = copies\n\trenameLimit = 1\n\texternal = false\n\tnoprefix = true\n\trelative = true\n\torderFile = {}\n\tmnemonicPrefix = true\n\
+             [diff \"shout\"]\n\ttextconv = tr a-z A-Z\n\
+             [core]\n\tquotePath = true\n\tabbrev = 12\n\tpager = false\n\tattributesFile = {}\n\
+             [color]\n\tui = always\n\
+             [pager]\n\tlog = false\n\ttag = false\n\
+             [column]\n\tui = always\n\
+             [status]\n\tshowUntrackedFiles = no\n\trenames = false\n\
+             [format]\n\tpretty = oneline\n\
+             [tag]\n\tsort = -refname\n",
+            home.join("order").display(),
+            home.join("attributes").display()
+        ),
+    )
+    .expect("a global config");
+    // The config is read: git itself now prints what the history must not.
+    let raw = repo.git(&["log", "-1", "--raw"]);
+    assert!(raw.contains("\u{1b}["), "{raw}");
+    for (hostile, plain) in outputs(&repo).iter().zip(&plain) {
+        assert_eq!(hostile, plain);
+    }
+    // No mark was made (asked of git in a way no column setting reaches).
+    assert_eq!(
+        repo.git(&["for-each-ref", "--format=%(refname:short)", "refs/tags/"]),
+        "review/2026-10-05\nreview/2026-11-09\n"
+    );
+}
