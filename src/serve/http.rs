@@ -158,6 +158,22 @@ fn read_body(
     Ok(request)
 }
 
+/// After answering a request that was not read whole: reads (a little of) the rest before
+/// closing, since closing with unread input resets the connection and the client may lose
+/// the answer.
+pub fn linger(stream: &mut TcpStream) {
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    let mut sink = [0u8; 4096];
+    let mut left: usize = 1024 * 1024;
+    while left > 0 {
+        match stream.read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+
 /// `%XX` decoded (and `+` as a space in a query); `None` when the result is not UTF-8.
 pub fn decode(text: &str, plus_is_space: bool) -> Option<String> {
     let bytes = text.as_bytes();

@@ -316,10 +316,12 @@ pub fn record(book: &Book, templates: &Templates, view: &View, kind: Kind, id: &
         }
     }
     let website = page["website"].as_str().and_then(website_href);
+    // An address only: `mailto:javascript:…` runs nothing, but is no address either.
     let email = page["email"]
         .as_str()
-        .filter(|e| e.contains('@'))
-        .map(|e| format!("mailto:{}", e.trim()));
+        .map(str::trim)
+        .filter(|e| e.matches('@').count() == 1 && !e.contains([':', '/', '\\', ' ', '?']))
+        .map(|e| format!("mailto:{e}"));
     page["website_href"] = Json::from(website);
     page["email_href"] = Json::from(email);
     page["body_html"] = Json::from(markdown::to_html(&record.body.text));

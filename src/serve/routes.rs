@@ -23,6 +23,7 @@ pub fn handle(mut stream: TcpStream, shared: &Shared) {
         Err(ReadError::Gone) => return,
         Err(ReadError::Bad(status, why)) => {
             send(&mut stream, Response::text(status, why), false);
+            http::linger(&mut stream);
             return;
         }
     };

@@ -208,7 +208,10 @@ pub struct ManagerCopy {
     /// Records the manager sees without their `## Private` sections (and the log entries and
     /// tasks in them).
     pub records_with_private_sections: usize,
-    /// Field values the manager's copy leaves out (`private_fields`, links to private records).
+    /// Deals' field values the manager's copy leaves out (`private_fields`, links to private
+    /// records). Contacts' and accounts' own fields are in no report (the reports read them
+    /// with `Detail::Reports`, which drops them), so they are not counted: the figure is the
+    /// same whether the vault was read for the reports or whole (`serve`).
     pub private_fields: usize,
 }
 
@@ -235,30 +238,31 @@ pub fn manager_copy(
             }
             continue;
         };
-        differences(&deal.record, &seen.record, &mut copy);
+        private_sections(&deal.record, &mut copy);
+        copy.private_fields += deal
+            .record
+            .fields
+            .names()
+            .filter(|n| !seen.record.fields.contains_key(n))
+            .count();
     }
     for contact in &mine.contacts {
-        if let Some(seen) = theirs.contact(&contact.record.id) {
-            differences(&contact.record, &seen.record, &mut copy);
+        if theirs.contact(&contact.record.id).is_some() {
+            private_sections(&contact.record, &mut copy);
         }
     }
     for account in &mine.accounts {
-        if let Some(seen) = theirs.account(&account.record.id) {
-            differences(&account.record, &seen.record, &mut copy);
+        if theirs.account(&account.record.id).is_some() {
+            private_sections(&account.record, &mut copy);
         }
     }
     copy
 }
 
-fn differences(mine: &crate::model::Record, theirs: &crate::model::Record, copy: &mut ManagerCopy) {
+fn private_sections(mine: &crate::model::Record, copy: &mut ManagerCopy) {
     let body = &mine.body;
     let private_body = !body.private_sections.is_empty()
         || body.log.iter().any(|e| e.private)
         || body.tasks.iter().any(|t| t.private);
     copy.records_with_private_sections += usize::from(private_body);
-    copy.private_fields += mine
-        .fields
-        .names()
-        .filter(|n| !theirs.fields.contains_key(n))
-        .count();
 }
