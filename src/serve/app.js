@@ -45,6 +45,9 @@
   });
 
   const events = new EventSource("/events");
+  // Says whether the page is following the vault (the navigation's "live" mark).
+  events.addEventListener("open", () => { document.body.dataset.live = "on"; });
+  events.addEventListener("error", () => { document.body.dataset.live = "off"; });
   events.addEventListener("change", (event) => {
     if (event.data !== shown) {
       shown = event.data;
