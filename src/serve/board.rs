@@ -6,7 +6,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::edits::content_hash;
 use super::frame::View;
 use super::http;
 use crate::metrics::money::Num;
@@ -64,8 +63,13 @@ fn label(id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The board of `pipeline`'s open deals; `root` is where their files are, for their hashes.
-pub fn board(pipeline: &Pipeline, config: &Config, root: &Path, view: &View) -> Board {
+/// The board of `pipeline`'s open deals; `hash` gives a deal file's content hash.
+pub fn board(
+    pipeline: &Pipeline,
+    config: &Config,
+    hash: impl Fn(&Path) -> String,
+    view: &View,
+) -> Board {
     let columns = config
         .stages
         .iter()
@@ -94,9 +98,7 @@ pub fn board(pipeline: &Pipeline, config: &Config, root: &Path, view: &View) -> 
                         flags: d.flags.clone(),
                         push_count: d.push_count,
                         href: view.link(&format!("/deal/{}", http::encode(&d.id))),
-                        hash: crate::vault::read_regular_file(&root.join(&d.path), u64::MAX / 2)
-                            .map(|bytes| content_hash(&bytes))
-                            .unwrap_or_default(),
+                        hash: hash(Path::new(&d.path)),
                     })
                     .collect()
             };

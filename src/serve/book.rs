@@ -1,6 +1,10 @@
 //! The book the server shows: the vault as last read, its history, and what went wrong
 //! reading the config, kept up to date as files change.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
 use chrono::NaiveDate;
 
 use crate::diagnostic::Diagnostic;
@@ -20,12 +24,16 @@ pub struct Book {
     /// Why `dealbook.yaml` cannot be read now; the vault is then the last good one.
     pub config_problems: Vec<Diagnostic>,
     today: Today,
+    /// Each record file's content hash (see `edits::content_hash`) by relative path, read when
+    /// first asked for and forgotten when the file changes: the board shows a hash per card,
+    /// and reading every open deal's file for each board was most of its time on a large vault.
+    hashes: Mutex<HashMap<PathBuf, String>>,
 }
 
 impl Book {
     /// Reads the vault at `root` (canonical, as file events name real paths) whole: the record
     /// pages show bodies.
-    pub fn load(root: &std::path::Path, today: Today) -> Result<Book, Vec<Diagnostic>> {
+    pub fn load(root: &Path, today: Today) -> Result<Book, Vec<Diagnostic>> {
         let vault = Vault::load_detail(root, Detail::All)?;
         let mut cache = history::Cache::default();
         let history = cache.read(&vault, today(), &mut |_, _| {});
@@ -35,6 +43,7 @@ impl Book {
             cache,
             config_problems: Vec::new(),
             today,
+            hashes: Mutex::new(HashMap::new()),
         })
     }
 
@@ -47,8 +56,29 @@ impl Book {
         ReportOptions::current(&self.vault.config, self.today(), &self.history)
     }
 
+    /// The content hash of the record file at `relative`, "" if it cannot be read.
+    pub fn content_hash(&self, relative: &Path) -> String {
+        let mut hashes = self.hashes.lock().unwrap_or_else(|e| e.into_inner());
+        hashes
+            .entry(relative.to_path_buf())
+            .or_insert_with(|| {
+                crate::vault::read_regular_file(&self.vault.root.join(relative), u64::MAX / 2)
+                    .map(|bytes| super::edits::content_hash(&bytes))
+                    .unwrap_or_default()
+            })
+            .clone()
+    }
+
     /// Brings the book up to date with `changes`; returns whether pages should refresh.
     pub fn apply(&mut self, changes: &Changes) -> bool {
+        // Whatever their reading now, these files' bytes may have changed (a folder: the
+        // files under it).
+        let hashes = self.hashes.get_mut().unwrap_or_else(|e| e.into_inner());
+        if changes.config {
+            hashes.clear();
+        } else {
+            hashes.retain(|path, _| !changes.records.iter().any(|c| path.starts_with(c)));
+        }
         match changes.apply(&mut self.vault) {
             Applied::Nothing => return false,
             Applied::BadConfig(problems) => {

@@ -92,7 +92,7 @@ pub fn board(book: &Book, templates: &Templates, view: &View) -> Page {
     let board = super::board::board(
         context.report.pipeline(),
         &book.vault.config,
-        &book.vault.root,
+        |path| book.content_hash(path),
         view,
     );
     output(templates, "serve-board.html", &board, view)

@@ -159,17 +159,22 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
     // Files with an error and no record in the index: unreadable, or a duplicate id.
     let mut named = 0;
     let mut seen: Vec<&Path> = Vec::new();
-    let is_record = |path: &Path| {
-        let records = index.deals.iter().map(|d| &d.record);
-        let others = index.contacts.iter().map(|c| &c.record);
-        let accounts = index.accounts.iter().map(|a| &a.record);
-        records
-            .chain(others)
-            .chain(accounts)
-            .any(|r| r.path == path)
-    };
+    // Every record's path, gathered once and only when there is an error to look up: a scan
+    // of the records for each error made a report of a large vault with many errors slow.
+    let mut records: Option<std::collections::HashSet<&Path>> = None;
     for diagnostic in index.diagnostics.iter().filter(|d| d.is_error()) {
-        if seen.contains(&diagnostic.path.as_path()) || is_record(&diagnostic.path) {
+        let records = records.get_or_insert_with(|| {
+            let deals = index.deals.iter().map(|d| &d.record);
+            let contacts = index.contacts.iter().map(|c| &c.record);
+            let accounts = index.accounts.iter().map(|a| &a.record);
+            deals
+                .chain(contacts)
+                .chain(accounts)
+                .map(|r| r.path.as_path())
+                .collect()
+        });
+        if seen.contains(&diagnostic.path.as_path()) || records.contains(diagnostic.path.as_path())
+        {
             continue;
         }
         seen.push(&diagnostic.path);
