@@ -798,3 +798,53 @@ fn beyond_this_computer_it_needs_a_token() {
     assert_eq!(again.status, 200);
     assert_eq!(served.get("/board?token=wrong").status, 401);
 }
+
+/// The side-by-side view: the rep's prep sheet with what the manager's copy leaves out marked,
+/// the manager's copy beside it without it.
+#[test]
+fn side_by_side_marks_what_the_managers_copy_leaves_out() {
+    let v = example();
+    // A private log entry and a private ask in a public deal.
+    let path = v.join("deals/acme-platform-renewal.md");
+    let text = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(
+        &path,
+        format!(
+            "{text}\n## Private\n- [ ] @manager Ask about the secret budget due:2026-11-26\n\n### Log\n- 2026-11-21: Jane hinted at budget\n"
+        ),
+    )
+    .expect("write");
+    let served = Served::vault(v.path(), &[]);
+    let page = served.get("/side-by-side").text();
+    let (mine, theirs) = page
+        .split_once("<section class=\"side mine\">")
+        .and_then(|(_, rest)| rest.split_once("<section class=\"side theirs\">"))
+        .expect("both sides");
+    let marked: Vec<&str> = mine
+        .split("left-out\"")
+        .skip(1)
+        .map(|rest| rest.split("</").next().unwrap_or_default())
+        .collect();
+    let marked = marked.join("\n");
+    for private in [
+        "Massive Dynamic — Project Bluebird",
+        "Jane hinted at budget",
+        "Ask about the secret budget",
+    ] {
+        assert!(mine.contains(private), "{private} on my side");
+        assert!(!theirs.contains(private), "{private} on the manager's side");
+    }
+    assert!(
+        mine.matches("left-out").count() >= 3,
+        "marked on my side: {marked}"
+    );
+    assert!(!theirs.contains("left-out"), "{theirs}");
+    assert!(
+        mine.contains("class=\"left-out\"><span class=\"date\">2026-11-21</span><span>Jane hinted"),
+        "{mine}"
+    );
+    // The manager's own switch shows their copy only.
+    let managers = served.get("/side-by-side?audience=manager").text();
+    assert!(!managers.contains("Massive Dynamic"));
+    assert!(!managers.contains("left-out"));
+}
