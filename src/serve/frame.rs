@@ -20,6 +20,9 @@ pub struct View {
     pub json: bool,
     /// The request's path, its segments encoded again, as links name it.
     pub path: String,
+    /// The request's query but for the audience and the view, encoded again (`where=…`), so
+    /// the audience switch keeps a filtered table filtered.
+    pub query: String,
 }
 
 impl View {
@@ -109,9 +112,17 @@ pub fn frame(
             current: view.path == path,
         })
         .collect();
-    let other = match view.audience {
-        Audience::Me => format!("{}?audience=manager", view.path),
-        Audience::Manager => view.path.clone(),
+    let mut other: Vec<&str> = Vec::new();
+    if !view.query.is_empty() {
+        other.push(&view.query);
+    }
+    if view.audience == Audience::Me {
+        other.push("audience=manager");
+    }
+    let other = if other.is_empty() {
+        view.path.clone()
+    } else {
+        format!("{}?{}", view.path, other.join("&"))
     };
     let context = minijinja::context! {
         fragment => view.fragment,

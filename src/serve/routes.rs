@@ -96,11 +96,19 @@ fn page(request: &Request, shared: &Shared, segments: &[&str]) -> Response {
             .collect::<Vec<_>>()
             .join("/")
     );
+    let query = request
+        .query
+        .iter()
+        .filter(|(name, _)| !["audience", "fragment", "format", "token"].contains(&name.as_str()))
+        .map(|(name, value)| format!("{}={}", http::encode(name), http::encode(value)))
+        .collect::<Vec<_>>()
+        .join("&");
     let view = View {
         audience,
         fragment: request.param("fragment") == Some("1"),
         json: request.param("format") == Some("json"),
         path,
+        query,
     };
     let version = shared.versions.current();
     let book = shared.book.read().unwrap_or_else(|e| e.into_inner());

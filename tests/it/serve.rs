@@ -333,6 +333,14 @@ fn the_deals_table_filters_sorts_and_shows_where_errors_at_their_column() {
             .status,
         400
     );
+    // The audience switch keeps the filter and the sort.
+    let filtered = served
+        .get("/deals?where=stage%3Dproposal&sort=-amount")
+        .text();
+    assert!(
+        filtered.contains("href=\"/deals?where=stage%3Dproposal&sort=-amount&audience=manager\""),
+        "{filtered}"
+    );
 }
 
 #[test]
