@@ -97,7 +97,10 @@ fn next_version(events: &mut TcpStream, text: &mut String, seen: Option<u64>) ->
         if let Some(version) = newest.filter(|v| seen.is_none_or(|seen| *v > seen)) {
             return version;
         }
-        let n = events.read(&mut buffer).expect("the event stream");
+        let n = match events.read(&mut buffer) {
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            read => read.expect("the event stream"),
+        };
         assert!(n > 0, "the event stream ended");
         text.push_str(&String::from_utf8_lossy(&buffer[..n]));
     }
