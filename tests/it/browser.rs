@@ -399,6 +399,14 @@ fn the_board_in_a_browser_follows_the_files_and_moves_deals() {
         return;
     }
     let v = example();
+    // A deal long lost (on no board, in no report) whose every part tries to run script.
+    std::fs::write(
+        v.join("deals/hostile.md"),
+        "---\ntitle: \"<img src=x onerror=window.pwned=1>\"\nstage: closed_lost\n\
+         close_date: 2025-01-10\nnext_step: \"<script>window.pwned=2</script>\"\n---\n\
+         <svg onload=window.pwned=3></svg>\n\n[x](javascript:window.pwned=4)\n",
+    )
+    .expect("write");
     let served = crate::common::Served::vault(v.path(), &[]);
     let mut browser = Browser::open(&format!("{}/board", served.origin), 1400, 900);
     let amount =
@@ -455,4 +463,23 @@ fn the_board_in_a_browser_follows_the_files_and_moves_deals() {
     browser.eval("document.querySelector('.mine .left-out').scrollIntoView({ block: 'center' })");
     let side = browser.screenshot();
     std::fs::write(docs("serve-side-by-side.png"), side).expect("write the screenshot");
+    // The hostile deal's page and the table listing it: its title is text, nothing ran.
+    for page in ["/deal/hostile", "/deals"] {
+        browser.go(&format!("{}{page}", served.origin));
+        assert_eq!(
+            browser.eval("document.body.innerText.includes('<img src=x onerror=window.pwned=1>')"),
+            true,
+            "{page} shows the title as text"
+        );
+        for link in ["a[href^='javascript']", "img", "svg[onload]"] {
+            let found = browser.eval(&format!("document.querySelector(\"main {link}\") !== null"));
+            assert_eq!(found, false, "{page} has {link}");
+        }
+        browser.eval("document.querySelectorAll('a').forEach(a => a.dispatchEvent(new MouseEvent('mouseover')))");
+        assert_eq!(
+            browser.eval("window.pwned === undefined"),
+            true,
+            "{page} ran script"
+        );
+    }
 }
