@@ -71,6 +71,14 @@ impl Book {
 
     /// Brings the book up to date with `changes`; returns whether pages should refresh.
     pub fn apply(&mut self, changes: &Changes) -> bool {
+        if !changes.errors.is_empty() {
+            // The watcher lost events: read the vault whole rather than show a stale book.
+            let whole = Changes {
+                config: true,
+                ..Changes::default()
+            };
+            return self.apply(&whole);
+        }
         // Whatever their reading now, these files' bytes may have changed (a folder: the
         // files under it).
         let hashes = self.hashes.get_mut().unwrap_or_else(|e| e.into_inner());

@@ -856,3 +856,43 @@ fn side_by_side_marks_what_the_managers_copy_leaves_out() {
     assert!(!managers.contains("Massive Dynamic"));
     assert!(!managers.contains("left-out"));
 }
+
+/// `--open` asks the desktop to open the printed address.
+#[test]
+fn open_asks_the_desktop_to_open_the_address() {
+    use std::os::unix::fs::PermissionsExt;
+    let v = example();
+    let bin = tempfile::tempdir().expect("a temp folder");
+    let opened = bin.path().join("opened");
+    let opener = bin.path().join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .expect("write");
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dealbook"));
+    cmd.env("PATH", path)
+        .env_remove("DEALBOOK_VAULT")
+        .arg("--vault")
+        .arg(v.path())
+        .args(["--as-of", common::AS_OF, "serve", "--port", "0", "--open"]);
+    let served = Served::start(cmd);
+    let deadline = Instant::now() + LIVE;
+    while std::fs::read_to_string(&opened)
+        .unwrap_or_default()
+        .is_empty()
+    {
+        assert!(Instant::now() < deadline, "xdg-open was not run");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&opened).expect("read"),
+        format!("{}/", served.origin)
+    );
+}
