@@ -49,10 +49,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             }
             return Err(super::DataErrors.into());
         }
-        Err(e @ StartError::NeedsToken { .. }) => {
-            return Err(super::UsageError(e.to_string()).into())
-        }
-        Err(e) => return Err(e.into()),
+        // It could not start (a port taken, an address needing --token): exit status 2.
+        Err(e) => return Err(super::UsageError(e.to_string()).into()),
     };
     let url = server.url();
     // The first line on stdout is the address, for scripts and tests to read.

@@ -896,3 +896,21 @@ fn open_asks_the_desktop_to_open_the_address() {
         format!("{}/", served.origin)
     );
 }
+
+#[test]
+fn a_port_in_use_is_said_and_exits_2() {
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let port = served.host.rsplit(':').next().expect("a port");
+    let refused = common::dealbook()
+        .arg("--vault")
+        .arg(v.path())
+        .args(["serve", "--port", port])
+        .assert()
+        .code(2);
+    let said = common::stderr(&refused);
+    assert!(
+        said.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{said}"
+    );
+}
