@@ -914,3 +914,33 @@ fn a_port_in_use_is_said_and_exits_2() {
         "{said}"
     );
 }
+
+#[test]
+fn a_broken_config_keeps_the_last_good_book_and_says_so() {
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let mut events = served.events("");
+    let first = events.past(None, LIVE).expect("the current version");
+    let config = std::fs::read_to_string(v.join("dealbook.yaml")).expect("read");
+    std::fs::write(
+        v.join("dealbook.yaml"),
+        format!("{config}\nquota: [unclosed\n"),
+    )
+    .expect("write");
+    let broken = events.past(Some(first), LIVE).expect("an event");
+    let board = served.get("/board").text();
+    assert!(board.contains("dealbook.yaml cannot be read"), "{board}");
+    assert!(
+        board.contains("Acme — platform renewal"),
+        "the last good book"
+    );
+    let managers = served.get("/board?audience=manager").text();
+    assert!(
+        !managers.contains("dealbook.yaml cannot be read"),
+        "{managers}"
+    );
+    std::fs::write(v.join("dealbook.yaml"), &config).expect("write");
+    events.past(Some(broken), LIVE).expect("an event");
+    let board = served.get("/board").text();
+    assert!(!board.contains("serve-banner"), "{board}");
+}
