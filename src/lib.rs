@@ -2,8 +2,8 @@
 //!
 //! Data flows one way: [`vault`] reads the files, [`parse`] turns them into [`model`] values
 //! and [`diagnostic`]s, [`metrics`] computes, [`render`] produces text and [`write`] puts it
-//! on disk; [`complete`] says what a word being typed may be. The library never prints or
-//! reads the environment; the CLI in `cli` does.
+//! on disk; [`complete`] says what a word being typed may be; [`serve`] shows it all in a
+//! browser, live. The library never prints or reads the environment; the CLI in `cli` does.
 
 pub mod build;
 pub mod complete;
@@ -14,6 +14,7 @@ pub mod model;
 pub mod parse;
 pub mod query;
 pub mod render;
+pub mod serve;
 pub mod vault;
 pub mod write;
 

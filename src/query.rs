@@ -200,7 +200,7 @@ pub struct Query {
 }
 
 /// What is wrong with an expression, and the column (from 1) of the offending character.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, thiserror::Error)]
 #[error("bad --where expression at column {column}: {problem}\n  {expression}\n  {}^", " ".repeat(column.saturating_sub(1)))]
 pub struct QueryError {
     pub expression: String,

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use dealbook::model::{AnyRecord, Config, Contact, Deal, Kind, Task};
 use dealbook::parse;
-use dealbook::write::{atomic, edit, place, values};
-use dealbook::{Code, Vault};
+use dealbook::write::{atomic, edit, place, record, values};
+use dealbook::Vault;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum NewKind {
@@ -79,32 +79,17 @@ pub struct DoneArgs {
     text: String,
 }
 
-/// Edits a record's file: `edit` turns its newest text into the new text (it may run again
-/// if another program writes the file meanwhile), which is written only if it still parses.
-/// A record that is a link is edited where the link points, inside the vault.
+/// Edits a record's file (see `write::record::update`) and prints its path, and a warning
+/// when another program kept the old file open.
 fn edit_record(
     vault: &Vault,
     relative: &Path,
-    mut edit: impl FnMut(&str) -> anyhow::Result<String>,
+    edit: impl FnMut(&str) -> anyhow::Result<String>,
 ) -> anyhow::Result<()> {
-    let real = place::resolve(&vault.root, relative, false)
-        .with_context(|| format!("cannot edit {}", relative.display()))?;
-    let kind = vault.config.folder_kind(relative);
-    let updated = atomic::update(&real, |bytes| {
-        let text = std::str::from_utf8(bytes).map_err(|_| {
-            anyhow!(
-                "{} is not UTF-8 text; dealbook will not edit it",
-                relative.display()
-            )
-        })?;
-        let new = edit(text)?;
-        check_still_parses(vault, relative, kind, text, &new)?;
-        Ok(new.into_bytes())
-    });
-    let updated = match updated {
+    let updated = match record::update(vault, relative, edit) {
         Ok(updated) => updated,
-        Err(atomic::UpdateError::Edit(e)) => return Err(e),
-        Err(e) => return Err(e.into()),
+        Err(atomic::UpdateError::Edit(record::Refused::Edit(e))) => return Err(e),
+        Err(e) => return Err(anyhow!("{e}")),
     };
     super::output::print(&format!(
         "{}\n",
@@ -141,61 +126,27 @@ fn contact_at<'a>(vault: &'a Vault, path: &Path) -> Option<&'a Contact> {
         .map(|c| &**c)
 }
 
-fn check_still_parses(
-    vault: &Vault,
-    relative: &Path,
-    kind: Option<Kind>,
-    before: &str,
-    after: &str,
-) -> anyhow::Result<()> {
-    let errors = |text: &str| {
-        parse::parse_file(relative, text.as_bytes(), kind, &vault.config)
-            .diagnostics
-            .into_iter()
-            .filter(|d| d.code == Code::YamlSyntax)
-            .count()
-    };
-    if errors(after) > errors(before) {
-        return Err(anyhow!(
-            "this edit would leave {} with invalid YAML; nothing was written",
-            relative.display()
-        ));
-    }
-    Ok(())
-}
-
 /// Applies `key=value` assignments to `text`, checking every value first.
 fn assign(config: &Config, text: String, assignments: &[String]) -> anyhow::Result<String> {
     assign_noting(config, text, assignments, &mut Vec::new())
 }
 
-/// `assign`, noting each change as `key: old → new` (the values as the file writes them).
+/// `assign`, noting each change as `key: old → new`.
 fn assign_noting(
     config: &Config,
-    mut text: String,
+    text: String,
     assignments: &[String],
     changes: &mut Vec<String>,
 ) -> anyhow::Result<String> {
-    changes.clear();
-    for assignment in assignments {
-        let (key, value) =
-            values::split_assignment(assignment).map_err(|e| super::UsageError(e.to_string()))?;
-        let key = edit::vault_key(config, &text, key);
-        let path: Vec<&str> = key.split('.').collect();
-        let quoting = edit::written_value(&text, &path)
-            .map(|written| values::Quoting::of(&written))
-            .unwrap_or_default();
-        let yaml = values::to_yaml(key, value, config, quoting)
-            .map_err(|e| super::UsageError(format!("{e}; nothing was written")))?;
-        let before = edit::written_value(&text, &path);
-        text = edit::set(&text, &path, &yaml).map_err(|e| anyhow!(e))?;
-        match before.as_deref().map(str::trim) {
-            Some(old) if old == yaml.trim() => {}
-            Some(old) => changes.push(format!("{key}: {old} → {yaml}")),
-            None => changes.push(format!("{key}: (none) → {yaml}")),
-        }
+    record::assign(config, text, assignments, changes).map_err(refusal)
+}
+
+/// A value the rep gave is a usage error (exit 2); anything else is the file's.
+fn refusal(error: record::AssignError) -> anyhow::Error {
+    match error {
+        record::AssignError::Value(message) => super::UsageError(message).into(),
+        record::AssignError::Edit(e) => anyhow!(e),
     }
-    Ok(text)
 }
 
 pub fn run_set(mut args: SetArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
@@ -267,9 +218,9 @@ pub fn run_close(args: CloseArgs, env: &super::Env) -> anyhow::Result<ExitCode> 
         ))
         .into());
     }
-    let (word, reason_field) = match args.outcome {
-        Outcome::Won => ("won", "win_reason"),
-        Outcome::Lost => ("lost", "loss_reason"),
+    let word = match args.outcome {
+        Outcome::Won => "won",
+        Outcome::Lost => "lost",
     };
     let stage = config
         .stages
@@ -287,20 +238,8 @@ pub fn run_close(args: CloseArgs, env: &super::Env) -> anyhow::Result<ExitCode> 
             ))
         })?;
     let date = args.date.unwrap_or_else(|| env.today());
-    let reason = args
-        .reason
-        .as_deref()
-        .map(|r| r.replace(['\n', '\r'], " ").trim().to_string())
-        .filter(|r| !r.is_empty());
-    let mut fields = vec![format!("stage={}", stage.id), format!("close_date={date}")];
-    let mut entry = format!("Closed {word}");
-    if let Some(reason) = &reason {
-        fields.push(format!("{reason_field}={reason}"));
-        entry = format!("{entry}: {reason}");
-    }
     edit_record(&vault, &relative, |text| {
-        let text = assign(config, text.to_string(), &fields)?;
-        edit::add_log(&text, date, &entry).map_err(|e| anyhow!(e))
+        record::close(config, text, stage, date, args.reason.as_deref()).map_err(refusal)
     })?;
     Ok(ExitCode::SUCCESS)
 }

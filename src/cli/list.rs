@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use dealbook::metrics::report::deal_views;
 use dealbook::model::Kind;
-use dealbook::query::{self, Fields, Query};
+use dealbook::query::{Fields, Query};
 use dealbook::render::rows::{self, Listing, Row};
 use dealbook::render::table;
 
@@ -109,12 +109,13 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             .check(name.trim_start_matches('-'))
             .map_err(|e| usage(format!("{e} (in --sort or --columns)")))?;
     }
-    sort(&mut rows, &args.sort);
+    rows::sort(&mut rows, &args.sort);
     let text = match args.format {
         Format::Json => serde_json::to_string_pretty(&rows)? + "\n",
         Format::Csv => table::csv(&rows, &rows::columns(listing, &rows)),
         Format::Table => {
-            let columns = table_columns(listing, &args.columns, &rows, &vault.config.currency);
+            let columns =
+                rows::shown_columns(listing, &args.columns, &rows, &vault.config.currency);
             let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
             let mut text = table::table(&rows, &columns);
             if matches!(listing, Listing::Deals) && !rows.is_empty() {
@@ -127,57 +128,6 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
     let incomplete = super::note_unread(&vault, audience);
     super::exiting(vault);
     Ok(super::complete_unless(incomplete))
-}
-
-/// `--sort a,-b`: by each field in turn, `-` descending; the listing's own order breaks ties.
-fn sort(rows: &mut [Row], keys: &[String]) {
-    rows.sort_by(|a, b| {
-        keys.iter().fold(std::cmp::Ordering::Equal, |order, key| {
-            order.then_with(|| {
-                let (field, descending) = match key.strip_prefix('-') {
-                    Some(field) => (field, true),
-                    None => (key.as_str(), false),
-                };
-                let (x, y) = (a.get(field), b.get(field));
-                let order = query::sort_order(x, y);
-                // A missing value is last either way.
-                let both = x.is_some_and(|v| !v.is_null()) && y.is_some_and(|v| !v.is_null());
-                if descending && both {
-                    order.reverse()
-                } else {
-                    order
-                }
-            })
-        })
-    });
-}
-
-/// `--columns`, else the listing's; a deals table shows each deal's currency when there is
-/// more than one, and then the amount in the base currency too.
-fn table_columns(listing: Listing, asked: &[String], rows: &[Row], base: &str) -> Vec<String> {
-    if !asked.is_empty() {
-        return asked.to_vec();
-    }
-    let mut columns: Vec<String> = rows::table_columns(listing)
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    if matches!(listing, Listing::Deals) {
-        let currencies: std::collections::BTreeSet<&str> = rows
-            .iter()
-            .filter_map(|r| r["currency"].as_str())
-            .chain([base])
-            .collect();
-        if currencies.len() > 1 {
-            let at = columns
-                .iter()
-                .position(|c| c == "amount")
-                .map_or(columns.len(), |i| i + 1);
-            columns.insert(at, "currency".into());
-            columns.insert(at + 1, "base_amount".into());
-        }
-    }
-    columns
 }
 
 /// The deals table's last line: how many, and their amount and weighted amount in the base

@@ -12,6 +12,7 @@ mod list;
 mod memory;
 mod output;
 mod report;
+mod serve;
 mod show;
 mod watch;
 mod whatif;
@@ -69,6 +70,8 @@ enum Command {
     Build,
     /// Build, then keep every output fresh as files change.
     Watch,
+    /// Serve the book in your browser on this computer, live as you edit.
+    Serve(serve::Args),
     /// Create a deal, contact or account from its template.
     New(edit::NewArgs),
     /// Change front-matter fields, touching only their lines.
@@ -157,6 +160,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Render(args) => report::run_render(args, &env),
         Command::Build => report::run_build(&env),
         Command::Watch => watch::run(&env),
+        Command::Serve(args) => serve::run(args, &env),
         Command::New(args) => edit::run_new(args, &env),
         Command::Set(args) => edit::run_set(args, &env),
         Command::Unset(args) => edit::run_unset(args, &env),

@@ -3,6 +3,7 @@
 
 pub mod escape;
 pub mod filters;
+pub mod markdown;
 mod object;
 pub mod rows;
 pub mod show;

@@ -251,3 +251,54 @@ pub fn columns(listing: Listing, rows: &[Row]) -> Vec<String> {
         .chain(rest.into_iter().cloned())
         .collect()
 }
+
+/// `--sort a,-b`: by each field in turn, `-` descending; the listing's own order breaks ties.
+pub fn sort(rows: &mut [Row], keys: &[String]) {
+    rows.sort_by(|a, b| {
+        keys.iter().fold(std::cmp::Ordering::Equal, |order, key| {
+            order.then_with(|| {
+                let (field, descending) = match key.strip_prefix('-') {
+                    Some(field) => (field, true),
+                    None => (key.as_str(), false),
+                };
+                let (x, y) = (a.get(field), b.get(field));
+                let order = crate::query::sort_order(x, y);
+                // A missing value is last either way.
+                let both = x.is_some_and(|v| !v.is_null()) && y.is_some_and(|v| !v.is_null());
+                if descending && both {
+                    order.reverse()
+                } else {
+                    order
+                }
+            })
+        })
+    });
+}
+
+/// `--columns`, else the listing's; a deals table shows each deal's currency when there is
+/// more than one, and then the amount in the base currency too.
+pub fn shown_columns(listing: Listing, asked: &[String], rows: &[Row], base: &str) -> Vec<String> {
+    if !asked.is_empty() {
+        return asked.to_vec();
+    }
+    let mut columns: Vec<String> = table_columns(listing)
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    if matches!(listing, Listing::Deals) {
+        let currencies: std::collections::BTreeSet<&str> = rows
+            .iter()
+            .filter_map(|r| r["currency"].as_str())
+            .chain([base])
+            .collect();
+        if currencies.len() > 1 {
+            let at = columns
+                .iter()
+                .position(|c| c == "amount")
+                .map_or(columns.len(), |i| i + 1);
+            columns.insert(at, "currency".into());
+            columns.insert(at + 1, "base_amount".into());
+        }
+    }
+    columns
+}

@@ -10,7 +10,7 @@ use super::{escape, filters};
 use crate::model::Limits;
 
 /// The templates that ship inside the binary, by name.
-pub const BUILT_IN: [(&str, &str); 11] = [
+pub const BUILT_IN: [(&str, &str); 19] = [
     ("pipeline.md", include_str!("../../templates/pipeline.md")),
     ("prep.md", include_str!("../../templates/prep.md")),
     (
@@ -36,6 +36,38 @@ pub const BUILT_IN: [(&str, &str); 11] = [
     (
         "new-account.md",
         include_str!("../../templates/new-account.md"),
+    ),
+    (
+        "serve-page.html",
+        include_str!("../../templates/serve-page.html"),
+    ),
+    (
+        "serve-frame.html",
+        include_str!("../../templates/serve-frame.html"),
+    ),
+    (
+        "serve-board.html",
+        include_str!("../../templates/serve-board.html"),
+    ),
+    (
+        "serve-deals.html",
+        include_str!("../../templates/serve-deals.html"),
+    ),
+    (
+        "serve-record.html",
+        include_str!("../../templates/serve-record.html"),
+    ),
+    (
+        "serve-check.html",
+        include_str!("../../templates/serve-check.html"),
+    ),
+    (
+        "serve-asks.html",
+        include_str!("../../templates/serve-asks.html"),
+    ),
+    (
+        "serve-side-by-side.html",
+        include_str!("../../templates/serve-side-by-side.html"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 pub mod adopt;
 pub mod changes;
 mod walk;
+pub mod watch;
 
 use std::collections::BTreeMap;
 use std::io::Read;

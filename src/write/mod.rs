@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod edit;
 pub mod import;
 pub mod place;
+pub mod record;
 pub mod values;
 
 /// A safe file name from a name: lowercase letters and digits, dashes between words.

@@ -248,3 +248,283 @@ pub fn have(program: &str) -> bool {
     }
     found
 }
+
+/// A running `dealbook serve`, killed (by its own id) when dropped, talked to over plain HTTP
+/// as a browser would.
+pub struct Served {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub origin: String,
+    /// `127.0.0.1:PORT`, the `Host` a browser sends.
+    pub host: String,
+    pub stderr: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+/// An answer: status, headers (names in lowercase) and body.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The body with the entities an HTML template writes decoded, to look for text in.
+    pub fn text(&self) -> String {
+        self.body
+            .replace("&#x2f;", "/")
+            .replace("&#x27;", "'")
+            .replace("&#39;", "'")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Served {
+    /// Starts `cmd` (a `dealbook … serve` with `--port 0`) and reads the address it prints.
+    pub fn start(mut cmd: std::process::Command) -> Served {
+        use std::io::{BufRead, BufReader, Read};
+        use std::process::Stdio;
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dealbook serve");
+        let stderr = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = std::sync::Arc::clone(&stderr);
+        let mut err = child.stderr.take().expect("piped stderr");
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                sink.lock().expect("the log").push_str(&text);
+            }
+        });
+        let mut first = String::new();
+        let mut out = BufReader::new(child.stdout.take().expect("piped stdout"));
+        out.read_line(&mut first).expect("serve prints its address");
+        std::thread::spawn(move || for _ in out.lines() {});
+        let address = first.trim().trim_start_matches("http://");
+        let origin = format!("http://{}", address.split('/').next().unwrap_or_default());
+        assert!(
+            origin.starts_with("http://127.0.0.1:"),
+            "serve printed {first:?}; stderr: {}",
+            stderr.lock().expect("the log")
+        );
+        let host = origin.trim_start_matches("http://").to_string();
+        Served {
+            child,
+            origin,
+            host,
+            stderr,
+        }
+    }
+
+    /// `dealbook --vault VAULT --as-of AS_OF serve --port 0 ARGS…`
+    pub fn vault(vault: &Path, args: &[&str]) -> Served {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dealbook"));
+        cmd.env_remove("DEALBOOK_VAULT")
+            .env_remove("DEALBOOK_TODAY")
+            .arg("--vault")
+            .arg(vault)
+            .args(["--as-of", AS_OF, "serve", "--port", "0"])
+            .args(args);
+        Served::start(cmd)
+    }
+
+    /// Sends `request` (a whole request but for the Host line, which is added) and reads the
+    /// answer to its end.
+    pub fn raw(&self, request: &str) -> Answer {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.host).expect("connect");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+            .expect("a timeout");
+        stream.write_all(request.as_bytes()).expect("send");
+        // Read until the server closes; a reset after its answer keeps what came.
+        let mut bytes = Vec::new();
+        let mut chunk = [0u8; 8192];
+        while let Ok(n) = stream.read(&mut chunk) {
+            if n == 0 {
+                break;
+            }
+            bytes.extend_from_slice(&chunk[..n]);
+        }
+        parse_answer(&String::from_utf8_lossy(&bytes))
+    }
+
+    /// `GET path` with the `Host` a browser sends, and `headers` (`Name: value` lines).
+    pub fn get_with(&self, path: &str, headers: &[&str]) -> Answer {
+        let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+        self.raw(&format!(
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/html\r\n{extra}\r\n",
+            self.host
+        ))
+    }
+
+    pub fn get(&self, path: &str) -> Answer {
+        self.get_with(path, &[])
+    }
+
+    /// `POST path` with a JSON body and `headers`.
+    pub fn post(&self, path: &str, headers: &[&str], body: &str) -> Answer {
+        let extra: String = headers.iter().map(|h| format!("{h}\r\n")).collect();
+        self.raw(&format!(
+            "POST {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n{extra}\r\n{body}",
+            self.host,
+            body.len()
+        ))
+    }
+
+    /// `POST path` as the server's own pages send it: its Origin and the session token.
+    pub fn post_from_page(&self, path: &str, body: &str) -> Answer {
+        let token = self.session_token();
+        self.post(
+            path,
+            &[
+                &format!("Origin: {}", self.origin),
+                &format!("X-Dealbook-Token: {token}"),
+            ],
+            body,
+        )
+    }
+
+    /// The session token the pages carry.
+    pub fn session_token(&self) -> String {
+        let page = self.get("/board").body;
+        page.split_once("<meta name=\"dealbook-token\" content=\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(token, _)| token.to_string())
+            .unwrap_or_else(|| panic!("no token in the page: {page}"))
+    }
+
+    /// The event stream, opened: its lines are read as they come.
+    pub fn events(&self, query: &str) -> Events {
+        use std::io::Write;
+        let mut stream = std::net::TcpStream::connect(&self.host).expect("connect");
+        stream
+            .write_all(
+                format!(
+                    "GET /events{query} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+                    self.host
+                )
+                .as_bytes(),
+            )
+            .expect("send");
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_millis(50)))
+            .expect("a timeout");
+        Events {
+            stream,
+            text: String::new(),
+        }
+    }
+
+    /// Sends Ctrl-C (SIGINT) and waits for the server to end: its exit status.
+    pub fn interrupt(mut self) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "serve did not stop on Ctrl-C"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+}
+
+/// An open event stream.
+pub struct Events {
+    stream: std::net::TcpStream,
+    /// Everything read so far.
+    pub text: String,
+}
+
+impl Events {
+    /// Reads until `probe` finds what it wants in everything read so far, for `within` at most.
+    pub fn until<T>(
+        &mut self,
+        within: std::time::Duration,
+        mut probe: impl FnMut(&str) -> Option<T>,
+    ) -> Option<T> {
+        use std::io::Read;
+        let deadline = std::time::Instant::now() + within;
+        let mut buffer = [0u8; 4096];
+        loop {
+            if let Some(found) = probe(&self.text) {
+                return Some(found);
+            }
+            if std::time::Instant::now() >= deadline {
+                return None;
+            }
+            match self.stream.read(&mut buffer) {
+                Ok(0) => return probe(&self.text),
+                Ok(n) => self.text.push_str(&String::from_utf8_lossy(&buffer[..n])),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Reads until a `change` event names a version past `seen` (any, for `None`): that
+    /// version, or `None` after `within`.
+    pub fn past(&mut self, seen: Option<u64>, within: std::time::Duration) -> Option<u64> {
+        self.until(within, |text| {
+            version_in(text).filter(|v| seen.is_none_or(|seen| *v > seen))
+        })
+    }
+}
+
+/// The newest version a `change` event in `text` named.
+pub fn version_in(text: &str) -> Option<u64> {
+    text.split("event: change\ndata: ")
+        .skip(1)
+        .filter_map(|rest| rest.split('\n').next()?.trim().parse().ok())
+        .last()
+}
+
+fn parse_answer(text: &str) -> Answer {
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((text, ""));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|line| line.split(' ').nth(1))
+        .and_then(|code| code.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let headers = lines
+        .filter_map(|line| line.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    Answer {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}

@@ -53,7 +53,7 @@ fn commands_and_flags() {
         !commands.iter().any(|c| c.starts_with("__")),
         "{commands:?}"
     );
-    assert_eq!(complete(&["se"]), ["set"]);
+    assert_eq!(complete(&["se"]), ["serve", "set"]);
     assert_eq!(
         complete(&["list", ""]),
         ["deals", "contacts", "accounts", "tasks"]

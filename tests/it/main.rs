@@ -23,6 +23,7 @@ mod readme;
 mod reports;
 mod robustness;
 mod security;
+mod serve;
 mod show;
 mod transfer;
 mod watch;

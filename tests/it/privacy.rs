@@ -2156,3 +2156,135 @@ fn activity_notes_keep_their_privacy() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// serve: the manager's pages, fragments, JSON and events
+
+/// The pages `dealbook serve` has, besides one per record.
+const SERVED_PAGES: &[&str] = &[
+    "/",
+    "/prep",
+    "/board",
+    "/deals",
+    "/deals?where=amount%3E0&sort=-amount",
+    "/deals?where=title~CANARY",
+    "/check",
+    "/asks",
+    "/side-by-side",
+];
+
+impl Book {
+    /// `dealbook serve` on this book, git isolated as `run` does.
+    fn serve(&self) -> common::Served {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_dealbook"));
+        self.isolate(&mut cmd);
+        cmd.current_dir(self.home.path())
+            .arg("--vault")
+            .arg(self.vault.path())
+            .args(["--as-of", AS_OF, "serve", "--port", "0"]);
+        common::Served::start(cmd)
+    }
+}
+
+/// Every page `audience` can ask for, as HTML, as a live fragment and as JSON, and one per
+/// record the rep has (a private one must be no page for the manager, named only by the id
+/// in its URL); with what each showed.
+fn served_pages(book: &Book, served: &common::Served, audience: &str) -> Vec<Seen> {
+    let mut paths: Vec<String> = SERVED_PAGES.iter().map(|p| p.to_string()).collect();
+    for kind in ["deals", "contacts", "accounts"] {
+        let rows = book.json(&["list", kind, "--format", "json", "--audience", "me"]);
+        for row in rows.as_array().expect("rows") {
+            let id = row["id"].as_str().expect("an id");
+            paths.push(format!("/{}/{id}", kind.trim_end_matches('s')));
+        }
+    }
+    let mut seen = Vec::new();
+    for path in paths {
+        for view in ["", "fragment=1", "format=json"] {
+            let mut query = vec![format!("audience={audience}")];
+            if !view.is_empty() {
+                query.push(view.to_string());
+            }
+            let joiner = if path.contains('?') { '&' } else { '?' };
+            let url = format!("{path}{joiner}{}", query.join("&"));
+            let answer = served.get(&url);
+            let mut text = answer.text();
+            if answer.status == 404 {
+                let (kind, id) = path[1..].split_once('/').expect("a record page");
+                assert_eq!(
+                    answer.body,
+                    format!("no {kind} has the id \"{id}\"\n"),
+                    "{url}"
+                );
+                text = String::new();
+            } else {
+                assert_eq!(answer.status, 200, "{url}: {}", answer.body);
+            }
+            seen.push(Seen {
+                label: format!("GET {url}"),
+                text,
+            });
+        }
+    }
+    seen
+}
+
+#[test]
+fn serve_shows_the_manager_no_canary_in_any_page_fragment_json_or_event() {
+    let book = book();
+    let served = book.serve();
+    let mut events = served.events("?audience=manager");
+    let first = events
+        .past(None, Duration::from_secs(10))
+        .expect("the current version");
+    let seen = served_pages(&book, &served, "manager");
+    let found = leaks(&seen);
+    assert!(found.is_empty(), "served to the manager: {found:#?}");
+    // A private deal broken on disk: the manager's banner counts it, names nothing.
+    book.write(
+        "deals/canary-privdeal-id.md",
+        "---\ntitle: [CANARY-PRIVDEAL-TITLE\n---\n",
+    );
+    events
+        .past(Some(first), Duration::from_secs(10))
+        .expect("an event after the write");
+    let board = served.get("/board?audience=manager");
+    assert!(
+        board.text().contains("1 file cannot be read"),
+        "{}",
+        board.body
+    );
+    let found = leaks(&served_pages(&book, &served, "manager"));
+    assert!(found.is_empty(), "served to the manager: {found:#?}");
+    let found = canaries_in(&events.text);
+    assert!(found.is_empty(), "in the event stream: {found:?}");
+    // The rep's own view does show it.
+    assert!(served
+        .get("/check")
+        .text()
+        .contains("canary-privdeal-id.md"));
+}
+
+/// The rep's served pages show the canaries, so their absence for the manager means something.
+#[test]
+fn serve_shows_the_rep_the_canaries() {
+    let book = book();
+    let served = book.serve();
+    let seen = served_pages(&book, &served, "me");
+    let all: String = seen.iter().map(|s| s.text.as_str()).collect();
+    let found = canaries_in(&all);
+    let wanted: Vec<&str> = [REPORT, PREP, SHOW_SECTIONED, SHOW_LINKED, SHOW_FIELDS]
+        .concat()
+        .into_iter()
+        .chain(SHOW_CONTACT.iter().copied())
+        .chain(SHOW_ACCOUNT.iter().copied())
+        .collect();
+    let missing: Vec<&str> = wanted.into_iter().filter(|c| !found.contains(c)).collect();
+    assert!(
+        missing.is_empty(),
+        "the rep's pages do not show {missing:?}"
+    );
+    // The side-by-side view marks what the manager's copy leaves out.
+    let side = served.get("/side-by-side").text();
+    assert!(side.contains("class=\"left-out\""), "{side}");
+}

@@ -67,8 +67,8 @@ fn every_command_example_runs_on_the_example_vault() {
     for args in examples {
         let v = example();
         match args.first().map(String::as_str) {
-            // It runs until stopped: tests/it/watch.rs drives it.
-            Some("watch") => continue,
+            // They run until stopped: tests/it/watch.rs and tests/it/serve.rs drive them.
+            Some("watch" | "serve") => continue,
             // They read the vault's git history, which the bundled example turns off.
             Some("history" | "review") => with_history(&v),
             _ => {}

@@ -6,9 +6,10 @@ mod prep;
 mod uncounted;
 mod view;
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
-use crate::model::Period;
+use crate::history::{History, Unavailable};
+use crate::model::{Config, Period};
 
 pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
@@ -29,4 +30,30 @@ pub struct ReportOptions {
     pub since: NaiveDate,
     /// The quota to measure against instead of the config's (`--quota`, for a scoped report).
     pub quota: Option<f64>,
+}
+
+impl ReportOptions {
+    /// What `build`, `watch` and `serve` report for: the fiscal quarter holding `today`, since
+    /// the last review (the newest `review/` tag, else a week ago).
+    pub fn current(
+        config: &Config,
+        today: NaiveDate,
+        history: &Result<History, Unavailable>,
+    ) -> ReportOptions {
+        ReportOptions {
+            as_of: today,
+            period: Period::quarter_of(today, config.fiscal_year_start),
+            since: last_review(history, today),
+            quota: None,
+        }
+    }
+}
+
+/// The newest `review/` tag on or before `today`, else a week before it.
+pub fn last_review(history: &Result<History, Unavailable>, today: NaiveDate) -> NaiveDate {
+    history
+        .as_ref()
+        .ok()
+        .and_then(|h| h.last_review(today))
+        .unwrap_or(today - Duration::days(7))
 }

@@ -159,17 +159,22 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
     // Files with an error and no record in the index: unreadable, or a duplicate id.
     let mut named = 0;
     let mut seen: Vec<&Path> = Vec::new();
-    let is_record = |path: &Path| {
-        let records = index.deals.iter().map(|d| &d.record);
-        let others = index.contacts.iter().map(|c| &c.record);
-        let accounts = index.accounts.iter().map(|a| &a.record);
-        records
-            .chain(others)
-            .chain(accounts)
-            .any(|r| r.path == path)
-    };
+    // Every record's path, gathered once and only when there is an error to look up: a scan
+    // of the records for each error made a report of a large vault with many errors slow.
+    let mut records: Option<std::collections::HashSet<&Path>> = None;
     for diagnostic in index.diagnostics.iter().filter(|d| d.is_error()) {
-        if seen.contains(&diagnostic.path.as_path()) || is_record(&diagnostic.path) {
+        let records = records.get_or_insert_with(|| {
+            let deals = index.deals.iter().map(|d| &d.record);
+            let contacts = index.contacts.iter().map(|c| &c.record);
+            let accounts = index.accounts.iter().map(|a| &a.record);
+            deals
+                .chain(contacts)
+                .chain(accounts)
+                .map(|r| r.path.as_path())
+                .collect()
+        });
+        if seen.contains(&diagnostic.path.as_path()) || records.contains(diagnostic.path.as_path())
+        {
             continue;
         }
         seen.push(&diagnostic.path);
@@ -208,7 +213,10 @@ pub struct ManagerCopy {
     /// Records the manager sees without their `## Private` sections (and the log entries and
     /// tasks in them).
     pub records_with_private_sections: usize,
-    /// Field values the manager's copy leaves out (`private_fields`, links to private records).
+    /// Deals' field values the manager's copy leaves out (`private_fields`, links to private
+    /// records). Contacts' and accounts' own fields are in no report (the reports read them
+    /// with `Detail::Reports`, which drops them), so they are not counted: the figure is the
+    /// same whether the vault was read for the reports or whole (`serve`).
     pub private_fields: usize,
 }
 
@@ -235,30 +243,31 @@ pub fn manager_copy(
             }
             continue;
         };
-        differences(&deal.record, &seen.record, &mut copy);
+        private_sections(&deal.record, &mut copy);
+        copy.private_fields += deal
+            .record
+            .fields
+            .names()
+            .filter(|n| !seen.record.fields.contains_key(n))
+            .count();
     }
     for contact in &mine.contacts {
-        if let Some(seen) = theirs.contact(&contact.record.id) {
-            differences(&contact.record, &seen.record, &mut copy);
+        if theirs.contact(&contact.record.id).is_some() {
+            private_sections(&contact.record, &mut copy);
         }
     }
     for account in &mine.accounts {
-        if let Some(seen) = theirs.account(&account.record.id) {
-            differences(&account.record, &seen.record, &mut copy);
+        if theirs.account(&account.record.id).is_some() {
+            private_sections(&account.record, &mut copy);
         }
     }
     copy
 }
 
-fn differences(mine: &crate::model::Record, theirs: &crate::model::Record, copy: &mut ManagerCopy) {
+fn private_sections(mine: &crate::model::Record, copy: &mut ManagerCopy) {
     let body = &mine.body;
     let private_body = !body.private_sections.is_empty()
         || body.log.iter().any(|e| e.private)
         || body.tasks.iter().any(|t| t.private);
     copy.records_with_private_sections += usize::from(private_body);
-    copy.private_fields += mine
-        .fields
-        .names()
-        .filter(|n| !theirs.fields.contains_key(n))
-        .count();
 }
