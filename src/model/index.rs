@@ -303,6 +303,14 @@ impl Index {
         broken
     }
 
+    /// Every deal's, contact's and account's record, in that order.
+    pub fn records(&self) -> impl Iterator<Item = &Record> {
+        let deals = self.deals.iter().map(|d| &d.record);
+        let contacts = self.contacts.iter().map(|c| &c.record);
+        let accounts = self.accounts.iter().map(|a| &a.record);
+        deals.chain(contacts).chain(accounts)
+    }
+
     pub fn deal(&self, id: &str) -> Option<&Deal> {
         Some(&self.deals[*self.deals_by_id.get(id)?])
     }

@@ -424,16 +424,8 @@ struct Marked<'a> {
 
 /// The ids of the records the rep sees and the manager does not.
 fn left_out(mine: &Index, theirs: &Index) -> Vec<String> {
-    let ids = |index: &Index| -> HashSet<String> {
-        let deals = index.deals.iter().map(|d| &d.record);
-        let contacts = index.contacts.iter().map(|c| &c.record);
-        let accounts = index.accounts.iter().map(|a| &a.record);
-        deals
-            .chain(contacts)
-            .chain(accounts)
-            .map(|r| r.id.clone())
-            .collect()
-    };
+    let ids =
+        |index: &Index| -> HashSet<String> { index.records().map(|r| r.id.clone()).collect() };
     let shown = ids(theirs);
     let mut out: Vec<String> = ids(mine)
         .into_iter()

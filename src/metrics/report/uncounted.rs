@@ -163,16 +163,8 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
     // of the records for each error made a report of a large vault with many errors slow.
     let mut records: Option<std::collections::HashSet<&Path>> = None;
     for diagnostic in index.diagnostics.iter().filter(|d| d.is_error()) {
-        let records = records.get_or_insert_with(|| {
-            let deals = index.deals.iter().map(|d| &d.record);
-            let contacts = index.contacts.iter().map(|c| &c.record);
-            let accounts = index.accounts.iter().map(|a| &a.record);
-            deals
-                .chain(contacts)
-                .chain(accounts)
-                .map(|r| r.path.as_path())
-                .collect()
-        });
+        let records =
+            records.get_or_insert_with(|| index.records().map(|r| r.path.as_path()).collect());
         if seen.contains(&diagnostic.path.as_path()) || records.contains(diagnostic.path.as_path())
         {
             continue;
