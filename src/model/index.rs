@@ -262,45 +262,65 @@ impl Index {
 
     /// A warning for every link field that names no record.
     fn broken_links(&self) -> Vec<Diagnostic> {
-        let mut broken = Vec::new();
-        let mut check =
-            |link: &Option<Link>, found: bool, record: &Record, field: &str, kind: &str| {
-                if let (Some(link), false) = (link, found) {
-                    broken.push(Diagnostic::new(
-                        &record.path,
-                        record.pos(field),
-                        Code::BrokenLink,
-                        format!(
-                            "`{field}` points to \"{}\", but no {kind} has that id or name",
-                            link.target
-                        ),
-                    ));
-                }
-            };
-        for deal in &self.deals {
-            let record = &deal.record;
-            let account = self.account_for(&deal.account).is_some();
-            check(&deal.account, account, record, "account", "account");
-            for (field, link) in [
-                ("decision_maker", &deal.decision_maker),
-                ("champion", &deal.champion),
-                ("contact", &deal.contact),
-            ] {
-                let found = self.contact_for(link).is_some();
-                check(link, found, record, field, "contact");
-            }
-        }
-        for contact in &self.contacts {
+        let deals = self
+            .deals
+            .iter()
+            .flat_map(|deal| self.deal_broken_links(deal));
+        let contacts = self.contacts.iter().flat_map(|contact| {
             let found = self.account_for(&contact.account).is_some();
-            check(
+            broken_link(
                 &contact.account,
                 found,
                 &contact.record,
                 "account",
                 "account",
-            );
+            )
+        });
+        deals.chain(contacts).collect()
+    }
+
+    /// A warning for each of a deal's link fields that names no record.
+    pub fn deal_broken_links(&self, deal: &Deal) -> Vec<Diagnostic> {
+        let record = &deal.record;
+        let account = self.account_for(&deal.account).is_some();
+        let mut broken: Vec<Diagnostic> =
+            broken_link(&deal.account, account, record, "account", "account")
+                .into_iter()
+                .collect();
+        for (field, link) in [
+            ("decision_maker", &deal.decision_maker),
+            ("champion", &deal.champion),
+            ("contact", &deal.contact),
+        ] {
+            let found = self.contact_for(link).is_some();
+            broken.extend(broken_link(link, found, record, field, "contact"));
         }
         broken
+    }
+
+    /// Puts `deal` in the place of the indexed deal with its id (which must be from the same
+    /// file), with `diagnostics` (its file's problems and link warnings, sorted) in the place of
+    /// that file's. The deal keeps the activity notes attached to the one it replaces; the
+    /// caller makes sure they are the same. Returns whether there was such a deal.
+    pub fn replace_deal(&mut self, deal: &Arc<Deal>, diagnostics: Vec<Diagnostic>) -> bool {
+        let Some(&at) = self.deals_by_id.get(&deal.record.id) else {
+            return false;
+        };
+        if self.deals[at].record.path != deal.record.path {
+            return false;
+        }
+        let mut deal = Arc::clone(deal);
+        if deal.activities != self.deals[at].activities {
+            Arc::make_mut(&mut deal).activities = self.deals[at].activities.clone();
+        }
+        self.deals[at] = deal;
+        let path = self.deals[at].record.path.as_path();
+        let from = self
+            .diagnostics
+            .partition_point(|d| d.path.as_path() < path);
+        let to = from + self.diagnostics[from..].partition_point(|d| d.path.as_path() == path);
+        self.diagnostics.splice(from..to, diagnostics);
+        true
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {
@@ -326,4 +346,24 @@ impl Index {
         let i = self.contacts_by_link.find(&link.as_ref()?.target)?;
         Some(&self.contacts[i])
     }
+}
+
+/// A warning when `link` is written but `found` no record of `kind`.
+fn broken_link(
+    link: &Option<Link>,
+    found: bool,
+    record: &Record,
+    field: &str,
+    kind: &str,
+) -> Option<Diagnostic> {
+    let link = link.as_ref().filter(|_| !found)?;
+    Some(Diagnostic::new(
+        &record.path,
+        record.pos(field),
+        Code::BrokenLink,
+        format!(
+            "`{field}` points to \"{}\", but no {kind} has that id or name",
+            link.target
+        ),
+    ))
 }
