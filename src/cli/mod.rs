@@ -8,6 +8,7 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod lsp;
 mod memory;
 mod output;
 mod report;
@@ -93,6 +94,8 @@ enum Command {
     Export(export::Args),
     /// Print shell completions.
     Completions(completions::Args),
+    /// Speak the Language Server Protocol over stdio, for your editor.
+    Lsp,
 }
 
 /// `--audience`: who will read what a command prints.
@@ -165,6 +168,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(args, &env),
         Command::Export(args) => export::run(args, &env),
         Command::Completions(args) => completions::run(args),
+        Command::Lsp => lsp::run(&env),
     }
 }
 

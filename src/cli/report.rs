@@ -193,24 +193,7 @@ pub fn default_options(
     today: chrono::NaiveDate,
     history: &Result<History, Unavailable>,
 ) -> ReportOptions {
-    ReportOptions {
-        as_of: today,
-        period: Period::quarter_of(today, vault.config.fiscal_year_start),
-        since: last_review(history, today),
-        quota: None,
-    }
-}
-
-/// The newest `review/` tag, else a week ago.
-fn last_review(
-    history: &Result<History, Unavailable>,
-    today: chrono::NaiveDate,
-) -> chrono::NaiveDate {
-    history
-        .as_ref()
-        .ok()
-        .and_then(|h| h.last_review(today))
-        .unwrap_or(today - Duration::days(7))
+    ReportOptions::as_of(today, &vault.config, history.as_ref().ok())
 }
 
 /// Loads the vault and reports on stderr the errors `audience` may see; the report renders
@@ -263,7 +246,8 @@ fn options(
         ))
         .into());
     }
-    options.since = scope.since.unwrap_or_else(|| last_review(history, as_of));
+    let default = default_options(vault, as_of, history);
+    options.since = scope.since.unwrap_or(default.since);
     Ok(options)
 }
 

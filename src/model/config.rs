@@ -27,6 +27,13 @@ pub enum ForecastCategory {
 }
 
 impl ForecastCategory {
+    pub const ALL: [ForecastCategory; 4] = [
+        ForecastCategory::Pipeline,
+        ForecastCategory::BestCase,
+        ForecastCategory::Commit,
+        ForecastCategory::Omitted,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ForecastCategory::Pipeline => "pipeline",

@@ -372,6 +372,13 @@ impl Vault {
             .collect()
     }
 
+    /// Every file dealbook read, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &ParsedFile)> {
+        self.files
+            .iter()
+            .map(|(path, parsed)| (path.as_path(), parsed))
+    }
+
     /// The parsed file at a vault-relative path, if it is one dealbook read.
     pub fn file(&self, path: &Path) -> Option<&ParsedFile> {
         self.files.get(path)

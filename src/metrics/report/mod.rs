@@ -8,7 +8,8 @@ mod view;
 
 use chrono::NaiveDate;
 
-use crate::model::Period;
+use crate::history::History;
+use crate::model::{Config, Period};
 
 pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
@@ -29,4 +30,19 @@ pub struct ReportOptions {
     pub since: NaiveDate,
     /// The quota to measure against instead of the config's (`--quota`, for a scoped report).
     pub quota: Option<f64>,
+}
+
+impl ReportOptions {
+    /// A report as of `today`: its fiscal quarter, since the newest `review/` tag (else a
+    /// week ago), against the config's quota.
+    pub fn as_of(today: NaiveDate, config: &Config, history: Option<&History>) -> ReportOptions {
+        ReportOptions {
+            as_of: today,
+            period: Period::quarter_of(today, config.fiscal_year_start),
+            since: history
+                .and_then(|h| h.last_review(today))
+                .unwrap_or(today - chrono::Duration::days(7)),
+            quota: None,
+        }
+    }
 }
