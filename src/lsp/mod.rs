@@ -21,6 +21,7 @@ mod server;
 mod text;
 pub mod transport;
 mod uri;
+mod watcher;
 mod workspace;
 
 pub use server::{serve, Ending};

@@ -19,7 +19,7 @@ use lsp_types::{
 
 use super::transport::{self, Incoming};
 use super::workspace::Workspace;
-use super::{notifications, requests, uri};
+use super::{notifications, requests, uri, watcher};
 
 /// How the conversation ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +40,7 @@ pub fn serve(
     output: impl Write,
     today: Box<dyn Fn() -> NaiveDate>,
 ) -> io::Result<Ending> {
-    let incoming = transport::spawn_reader(input);
+    let (sender, incoming) = transport::spawn_reader(input);
     let mut out = Out {
         output,
         requests: 0,
@@ -49,15 +49,29 @@ pub fn serve(
         Ok(started) => started,
         Err(ending) => return Ok(ending),
     };
+    let client_watches = params
+        .capabilities
+        .workspace
+        .and_then(|w| w.did_change_watched_files)
+        .and_then(|w| w.dynamic_registration)
+        .unwrap_or(false);
+    let watcher = if client_watches {
+        None
+    } else {
+        match watcher::watch(workspace.canonical_root(), sender) {
+            Ok(watcher) => Some(watcher),
+            Err(why) => {
+                let why = format!("dealbook cannot watch the vault's files, so changes other programs make show when the files are opened: {why}");
+                out.log(MessageType::WARNING, why)?;
+                None
+            }
+        }
+    };
     let mut server = Server {
         out,
         workspace,
-        watch: params
-            .capabilities
-            .workspace
-            .and_then(|w| w.did_change_watched_files)
-            .and_then(|w| w.dynamic_registration)
-            .unwrap_or(false),
+        client_watches,
+        _watcher: watcher,
         shutdown: false,
     };
     server.run(&incoming)
@@ -127,8 +141,9 @@ fn handshake<W: Write>(
             Ok(Incoming::Message(Message::Notification(n))) if n.method == notify::Exit::METHOD => {
                 return Ok(Err(Ending::ExitedEarly))
             }
+            Ok(Incoming::Closed) => return Ok(Err(Ending::InputClosed)),
             Ok(Incoming::Message(Message::Request(request))) => request,
-            Ok(Incoming::Message(_)) => continue,
+            Ok(Incoming::Message(_) | Incoming::FilesChanged(_)) => continue,
         };
         if request.method != ask::Initialize::METHOD {
             out.error(
@@ -213,8 +228,10 @@ fn capabilities() -> ServerCapabilities {
 struct Server<W: Write> {
     out: Out<W>,
     workspace: Workspace,
-    /// The client watches files for the server when asked to.
-    watch: bool,
+    /// The client watches files for the server when asked to; else dealbook's own watcher
+    /// does, until the server ends.
+    client_watches: bool,
+    _watcher: Option<watcher::Watcher>,
     shutdown: bool,
 }
 
@@ -238,6 +255,13 @@ impl<W: Write> Server<W> {
                 Incoming::Malformed(why) => {
                     let message = format!("dealbook skipped a message: {why}");
                     self.out.log(MessageType::WARNING, message)?;
+                }
+                Incoming::Closed => return Ok(Ending::InputClosed),
+                Incoming::FilesChanged(paths) => {
+                    if !self.shutdown {
+                        let published = self.workspace.files_changed(&paths);
+                        self.out.publish(published)?;
+                    }
                 }
                 Incoming::Message(Message::Request(request)) => self.answer(request)?,
                 Incoming::Message(Message::Notification(n)) if n.method == notify::Exit::METHOD => {
@@ -290,7 +314,7 @@ impl<W: Write> Server<W> {
             return Ok(());
         }
         if notification.method == notify::Initialized::METHOD {
-            if self.watch {
+            if self.client_watches {
                 self.out
                     .request::<ask::RegisterCapability>(notifications::watchers())?;
             }

@@ -5,7 +5,8 @@
 //! the input is.
 
 use std::io::{self, BufRead, Read, Write};
-use std::sync::mpsc::{self, Receiver};
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
 
 use lsp_server::Message;
 
@@ -16,18 +17,27 @@ pub const MAX_MESSAGE: usize = 64 << 20;
 /// The longest header line read.
 const MAX_HEADER: u64 = 4096;
 
-/// What arrives from the client.
+/// What arrives from the client (and from dealbook's own file watcher).
 #[derive(Debug)]
 pub enum Incoming {
     Message(Message),
     /// A frame that was skipped, and why.
     Malformed(String),
+    /// Files changed on the disk (absolute paths), seen by dealbook's own watcher.
+    FilesChanged(Vec<PathBuf>),
+    /// The input ended.
+    Closed,
 }
 
-/// Reads frames from `input` on a new thread until it ends.
-pub fn spawn_reader(mut input: impl BufRead + Send + 'static) -> Receiver<Incoming> {
+/// Reads frames from `input` on a new thread until it ends, then says so (the watcher may
+/// still hold a sender, so the channel alone would not tell).
+pub fn spawn_reader(
+    mut input: impl BufRead + Send + 'static,
+) -> (Sender<Incoming>, Receiver<Incoming>) {
     let (sender, receiver) = mpsc::channel();
+    let reader = sender.clone();
     std::thread::spawn(move || {
+        let sender = reader;
         while let Ok(Some(frame)) = read_frame(&mut input) {
             let incoming = match frame {
                 Ok(body) => match serde_json::from_slice::<Message>(&body) {
@@ -37,11 +47,12 @@ pub fn spawn_reader(mut input: impl BufRead + Send + 'static) -> Receiver<Incomi
                 Err(why) => Incoming::Malformed(why),
             };
             if sender.send(incoming).is_err() {
-                break;
+                return;
             }
         }
+        let _ = sender.send(Incoming::Closed);
     });
-    receiver
+    (sender, receiver)
 }
 
 /// Writes one message, framed.

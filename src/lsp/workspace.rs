@@ -65,6 +65,11 @@ impl Workspace {
         workspace
     }
 
+    /// The vault's folder with links resolved, as a file watcher names its files.
+    pub fn canonical_root(&self) -> &Path {
+        &self.canonical_root
+    }
+
     pub fn today(&self) -> NaiveDate {
         (self.today)()
     }

@@ -104,7 +104,8 @@ impl Index {
     }
 
     /// An index of `records` (in path order) with the problems found reading them: a second
-    /// record of a kind with an id already taken is a `duplicate_id` error, links to `hidden`
+    /// record of a kind with an id already taken is a `duplicate_id` error (on both files; the
+    /// index keeps the first), links to `hidden`
     /// records (ones this reader may not see) are taken out, and links that name no record are
     /// `broken_link` warnings.
     pub fn assemble(
@@ -127,6 +128,17 @@ impl Index {
                         "the {} id `{id}` is already used by {}; rename one of the files",
                         kind.as_str(),
                         first.display()
+                    ),
+                ));
+                // The first file is as much at fault: the rep may rename either.
+                diagnostics.push(Diagnostic::new(
+                    *first,
+                    Pos::START,
+                    Code::DuplicateId,
+                    format!(
+                        "the {} id `{id}` is also used by {}; rename one of the files",
+                        kind.as_str(),
+                        path.display()
                     ),
                 ));
                 continue;

@@ -245,6 +245,10 @@ impl Vault {
         diagnostics.retain(|d| !self.config.silences(d));
         let walked = self.walk_diagnostics.iter().filter(|d| d.path == path);
         diagnostics.extend(walked.cloned());
+        // The id is the same, so is any other file that shares it.
+        let shared = self.index.diagnostics.iter();
+        let shared = shared.filter(|d| d.path == path && d.code == Code::DuplicateId);
+        diagnostics.extend(shared.cloned());
         crate::diagnostic::sort(&mut diagnostics);
         let patched = self.index.replace_deal(new, diagnostics);
         if patched {
@@ -604,6 +608,12 @@ mod overlay_tests {
         );
         write(root, "accounts/acme.md", "---\nname: Acme Corp\n---\n");
         write(root, "meetings/2026-11-20.md", "Call about [[Big one]].\n");
+        // A second deal with the edited deal's id: both files keep their `duplicate_id`.
+        write(
+            root,
+            "deals/old/a.md",
+            "---\ntitle: Old A\nstage: demo\n---\n",
+        );
         let mut vault = Vault::load(root).unwrap();
         let path = Path::new("deals/a.md");
         for text in [
