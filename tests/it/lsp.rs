@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::{md, TestVault};
+use crate::common::{have, md, TestVault};
 use crate::lsp_client::{apply, position, uri, Client};
 
 /// A deal with four problems (an amount with a currency sign, a misspelled stage, a US date, a
@@ -725,4 +725,62 @@ fn exit_without_shutdown_is_a_failure() {
     let mut client = Client::start(vault.path());
     client.notify("exit", Value::Null);
     assert_eq!(client.wait().code(), Some(1));
+}
+
+/// A real editor: Neovim, headless, with the server attached to a deal. It shows `check`'s
+/// problems at their values, clears one when the fix is typed, and completes the stage.
+#[test]
+fn neovim_shows_the_diagnostics_and_completes() {
+    if !have("nvim") {
+        return;
+    }
+    let vault = book(DEAL);
+    let out = vault.join("neovim.txt");
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lsp/neovim.lua");
+    let mut nvim = std::process::Command::new("nvim")
+        .args(["--headless", "--clean", "-u", "NONE", "-c"])
+        .arg(format!("luafile {}", script.display()))
+        .env("VAULT", vault.path())
+        .env("OUT", &out)
+        .env("DEALBOOK", env!("CARGO_BIN_EXE_dealbook"))
+        .stdin(std::process::Stdio::null())
+        .spawn()
+        .expect("nvim runs");
+    // A script that fails leaves Neovim waiting for a key: give up on it in time.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = nvim.try_wait().expect("nvim's status") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = nvim.kill();
+            panic!("Neovim did not finish");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(status.success());
+    let seen = std::fs::read_to_string(&out).expect("Neovim wrote what it saw");
+    let seen: Vec<&str> = seen.lines().collect();
+    assert_eq!(
+        seen,
+        [
+            "opened 3:8-17 wrong_type 4:7-14 unknown_stage 5:12-22 invalid_date 7:16-23 broken_link",
+            "changed 3:8-17 wrong_type 5:12-22 invalid_date 7:16-23 broken_link",
+            "completion prospecting discovery demo proposal negotiation closed_won closed_lost",
+        ]
+    );
+    // The lines and columns are `check`'s (Neovim counts from 0).
+    let check: Vec<String> = vault
+        .diagnostics_for("deals/acme.md")
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}",
+                d["line"].as_u64().unwrap() - 1,
+                d["column"].as_u64().unwrap() - 1
+            )
+        })
+        .collect();
+    assert_eq!(check, ["3:8", "4:7", "5:12", "7:16"]);
 }
