@@ -608,6 +608,10 @@ fn rename_moves_the_file_and_rewrites_every_link() {
         text,
         FIXED.replace("champion: jane-doe", "champion: jane-smith")
     );
+    assert!(
+        vault.join("contacts/jane-doe.md").is_file(),
+        "the editor applies the edit, not the server"
+    );
 
     let mut taken = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
     taken["newName"] = json!("../x");
