@@ -278,17 +278,23 @@ impl Index {
             .deals
             .iter()
             .flat_map(|deal| self.deal_broken_links(deal));
-        let contacts = self.contacts.iter().flat_map(|contact| {
-            let found = self.account_for(&contact.account).is_some();
-            broken_link(
-                &contact.account,
-                found,
-                &contact.record,
-                "account",
-                "account",
-            )
-        });
+        let contacts = self
+            .contacts
+            .iter()
+            .flat_map(|contact| self.contact_broken_link(contact));
         deals.chain(contacts).collect()
+    }
+
+    /// A warning when a contact's `account` names no account.
+    pub fn contact_broken_link(&self, contact: &Contact) -> Option<Diagnostic> {
+        let found = self.account_for(&contact.account).is_some();
+        broken_link(
+            &contact.account,
+            found,
+            &contact.record,
+            "account",
+            "account",
+        )
     }
 
     /// A warning for each of a deal's link fields that names no record.
@@ -326,13 +332,55 @@ impl Index {
             Arc::make_mut(&mut deal).activities = self.deals[at].activities.clone();
         }
         self.deals[at] = deal;
-        let path = self.deals[at].record.path.as_path();
+        self.replace_diagnostics(&self.deals[at].record.path.clone(), diagnostics);
+        true
+    }
+
+    /// Puts `contact` in the place of the indexed contact with its id, from the same file and
+    /// with the same name (so every link finds it as before), with `diagnostics` in the place
+    /// of that file's. Returns whether there was such a contact.
+    pub fn replace_contact(
+        &mut self,
+        contact: &Arc<Contact>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> bool {
+        let Some(&at) = self.contacts_by_link.by_id.get(&contact.record.id) else {
+            return false;
+        };
+        let old = &self.contacts[at];
+        if old.record.path != contact.record.path || old.name != contact.name {
+            return false;
+        }
+        self.contacts[at] = Arc::clone(contact);
+        self.replace_diagnostics(&contact.record.path, diagnostics);
+        true
+    }
+
+    /// `replace_contact` for an account.
+    pub fn replace_account(
+        &mut self,
+        account: &Arc<Account>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> bool {
+        let Some(&at) = self.accounts_by_link.by_id.get(&account.record.id) else {
+            return false;
+        };
+        let old = &self.accounts[at];
+        if old.record.path != account.record.path || old.name != account.name {
+            return false;
+        }
+        self.accounts[at] = Arc::clone(account);
+        self.replace_diagnostics(&account.record.path, diagnostics);
+        true
+    }
+
+    /// `diagnostics` in the place of one file's.
+    fn replace_diagnostics(&mut self, path: &Path, diagnostics: Vec<Diagnostic>) {
         let from = self
             .diagnostics
             .partition_point(|d| d.path.as_path() < path);
         let to = from + self.diagnostics[from..].partition_point(|d| d.path.as_path() == path);
         self.diagnostics.splice(from..to, diagnostics);
-        true
     }
 
     pub fn deal(&self, id: &str) -> Option<&Deal> {

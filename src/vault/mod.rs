@@ -157,7 +157,8 @@ impl Vault {
     /// everything under it along. A file with an overlay is read from it, not from the disk.
     ///
     /// Returns the files whose reading changed; only when there are any is the index rebuilt,
-    /// and when only one deal changed, only its place in the index is.
+    /// and when only one record changed and every link finds what it found, only its place in
+    /// the index is.
     pub fn refresh(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
         let mut refreshed = Vec::new();
         let mut before = Vec::new();
@@ -226,22 +227,29 @@ impl Vault {
         self.refresh(&[path.to_path_buf()])
     }
 
-    /// Updates the index for one file whose deal changed, without rebuilding it: the deal keeps
-    /// its id, its file and the activity notes that link it, so no other record's problems
-    /// change. Returns false, changing nothing, when that is not so.
+    /// Updates the index for one file whose record changed, without rebuilding it: a deal that
+    /// keeps its id, its file and the activity notes that link it, or a contact or account
+    /// that keeps its id, its file and its name (what links find it by), so no other record's
+    /// problems change. Returns false, changing nothing, when that is not so.
     fn patch_index(&mut self, path: &Path, before: &ParsedFile) -> bool {
-        let Some(AnyRecord::Deal(old)) = &before.record else {
-            return false;
-        };
         let parsed = &self.files[path];
-        let Some(AnyRecord::Deal(new)) = &parsed.record else {
+        let (Some(old), Some(new)) = (&before.record, &parsed.record) else {
             return false;
         };
-        if old.title != new.title && self.activities_name(&[&old.title, &new.title]) {
-            return false;
-        }
         let mut diagnostics = parsed.diagnostics.clone();
-        diagnostics.extend(self.index.deal_broken_links(new));
+        match (old, new) {
+            (AnyRecord::Deal(old), AnyRecord::Deal(new)) => {
+                if old.title != new.title && self.activities_name(&[&old.title, &new.title]) {
+                    return false;
+                }
+                diagnostics.extend(self.index.deal_broken_links(new));
+            }
+            (AnyRecord::Contact(_), AnyRecord::Contact(new)) => {
+                diagnostics.extend(self.index.contact_broken_link(new));
+            }
+            (AnyRecord::Account(_), AnyRecord::Account(_)) => {}
+            _ => return false,
+        }
         diagnostics.retain(|d| !self.config.silences(d));
         let walked = self.walk_diagnostics.iter().filter(|d| d.path == path);
         diagnostics.extend(walked.cloned());
@@ -250,7 +258,11 @@ impl Vault {
         let shared = shared.filter(|d| d.path == path && d.code == Code::DuplicateId);
         diagnostics.extend(shared.cloned());
         crate::diagnostic::sort(&mut diagnostics);
-        let patched = self.index.replace_deal(new, diagnostics);
+        let patched = match new {
+            AnyRecord::Deal(deal) => self.index.replace_deal(deal, diagnostics),
+            AnyRecord::Contact(contact) => self.index.replace_contact(contact, diagnostics),
+            AnyRecord::Account(account) => self.index.replace_account(account, diagnostics),
+        };
         if patched {
             self.manager = OnceLock::new();
         }
@@ -631,6 +643,40 @@ mod overlay_tests {
             rebuilt.reindex();
             assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics);
             assert_eq!(vault.index.deals, rebuilt.index.deals);
+        }
+        // A contact and an account edited: patched while they keep their names, rebuilt when
+        // a link may now find another record.
+        let linking = deal(
+            "B",
+            "champion: \"[[Bob Lee]]\"\naccount: \"[[Acme Corp]]\"\n",
+        );
+        vault.set_overlay(Path::new("deals/b.md"), Some(linking));
+        let bob = Path::new("contacts/bob.md");
+        for text in [
+            "---\nname: Bob Lee\naccount: acme\nrole: CFO\n---\n",
+            "---\nname: Bob Lee\naccount: nowhere\n---\n",
+            "---\nname: Bob Lee\naccount: \"[[Acme Corp]]\"\nclose_dat: x\n---\n",
+            "---\nname: Robert Lee\n---\n",
+            "---\nname: [\n---\n",
+            "---\nname: Bob Lee\naccount: acme\n---\n",
+        ] {
+            vault.set_overlay(bob, Some(text.as_bytes().to_vec()));
+            let mut rebuilt = vault.clone();
+            rebuilt.reindex();
+            assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics, "{text}");
+            assert_eq!(vault.index.contacts, rebuilt.index.contacts, "{text}");
+        }
+        let acme = Path::new("accounts/acme.md");
+        for text in [
+            "---\nname: Acme Corp\nindustry: Retail\n---\n",
+            "---\nname: Acme Inc\n---\n",
+            "---\nname: Acme Corp\n---\n",
+        ] {
+            vault.set_overlay(acme, Some(text.as_bytes().to_vec()));
+            let mut rebuilt = vault.clone();
+            rebuilt.reindex();
+            assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics, "{text}");
+            assert_eq!(vault.index.accounts, rebuilt.index.accounts, "{text}");
         }
         let titled = vault.index.deal("a").map(|d| d.activities.len());
         assert_eq!(titled, Some(0));
