@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use lsp_types::{DiagnosticSeverity, NumberOrString, Range};
 
+use super::navigation;
 use super::text::Document;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::metrics::rules;
@@ -30,7 +31,7 @@ pub fn all(vault: &Vault, today: NaiveDate) -> BTreeMap<PathBuf, Vec<Diagnostic>
 /// The problems `check` reports for one file.
 pub fn of_file(vault: &Vault, path: &Path, today: NaiveDate) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = indexed(vault, path).to_vec();
-    if let Some(deal) = vault.index.deals.iter().find(|d| d.record.path == path) {
+    if let Some(deal) = navigation::own_deal(vault, path) {
         found.extend(rules::deal_warnings(deal, &vault.config, today));
     }
     diagnostic::sort(&mut found);

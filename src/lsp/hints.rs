@@ -6,8 +6,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use lsp_types::{InlayHint, InlayHintLabel};
 
-use super::links;
 use super::text::Document;
+use super::{links, navigation};
 use crate::metrics::report::{views_of, ReportOptions};
 use crate::parse::front_matter::top_level_key;
 use crate::render::filters::format_money;
@@ -16,7 +16,7 @@ use crate::write::edit;
 
 pub fn hints(vault: &Vault, doc: &Document, path: &Path, today: NaiveDate) -> Vec<InlayHint> {
     let config = &vault.config;
-    let Some(deal) = vault.index.deals.iter().find(|d| d.record.path == path) else {
+    let Some(deal) = navigation::own_deal(vault, path) else {
         return Vec::new();
     };
     let options = ReportOptions::as_of(today, config, None);

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::text::Document;
-use super::{diagnostics, links};
+use super::{diagnostics, links, navigation};
 use crate::history::{History, Unavailable};
 use crate::metrics::money::Num;
 use crate::metrics::report::{views_of, DealView, ReportOptions};
@@ -23,25 +23,31 @@ use crate::vault::Vault;
 /// The fields whose line shows a deal's numbers.
 const NUMBER_FIELDS: [&str; 3] = ["stage", "amount", "probability"];
 
-/// What the hover shows at byte `offset` of the file at `path`.
-pub fn hover(
+/// What the hover shows at byte `offset` of the file at `path`. The git history is asked for
+/// only where the numbers need it (reading it again after a change takes a while).
+pub fn hover<'a>(
     vault: &Vault,
-    history: &Result<History, Unavailable>,
+    history: impl Fn() -> &'a Result<History, Unavailable>,
     doc: &Document,
     path: &Path,
     offset: usize,
     today: NaiveDate,
 ) -> Option<Hover> {
-    let options = ReportOptions::as_of(today, &vault.config, history.as_ref().ok());
+    let options = || ReportOptions::as_of(today, &vault.config, history().as_ref().ok());
     let line = doc.position(offset).line as usize;
     let mut parts = Vec::new();
     let key = top_level_key(doc.line(line)).filter(|_| {
         links::front_matter_lines(doc).is_some_and(|(first, last)| (first..last).contains(&line))
     });
     if let Some((key, _)) = key {
-        let deal = vault.index.deals.iter().find(|d| d.record.path == path);
+        let deal = navigation::own_deal(vault, path);
         if let Some(deal) = deal.filter(|_| NUMBER_FIELDS.contains(&vault.config.field_for(key))) {
-            parts.push(deal_numbers(deal, vault, &options, history.as_ref().ok()));
+            parts.push(deal_numbers(
+                deal,
+                vault,
+                &options(),
+                history().as_ref().ok(),
+            ));
         }
     }
     if let Some(link) = links::at(doc, &vault.config, offset) {
@@ -49,8 +55,8 @@ pub fn hover(
             parts.extend(record_summary(
                 vault,
                 &target.record.path,
-                &options,
-                history,
+                &options(),
+                history(),
             ));
         }
     }

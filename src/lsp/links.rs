@@ -99,11 +99,10 @@ pub fn resolve<'a>(index: &'a Index, written: &Written) -> Option<Target<'a>> {
     let deal = || {
         let wanted = written.link.target.to_lowercase();
         let d = index.deal(&written.link.target).or_else(|| {
-            let found = index
+            index
                 .deals
                 .iter()
-                .find(|d| d.record.id.to_lowercase() == wanted || d.title.to_lowercase() == wanted);
-            found.map(|d| &**d)
+                .find(|d| d.record.id.to_lowercase() == wanted || d.title.to_lowercase() == wanted)
         })?;
         Some(Target {
             kind: Kind::Deal,

@@ -2,13 +2,14 @@
 //! headings, the vault's records by title and id.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_types::{DocumentSymbol, Location, Position, Range, SymbolInformation, SymbolKind};
 
 use super::links::{self, Target, Written};
 use super::text::Document;
 use super::workspace::Workspace;
-use crate::model::{AnyRecord, Kind};
+use crate::model::{AnyRecord, Deal, Kind};
 use crate::parse::body;
 use crate::parse::front_matter::{self, top_level_key, FrontMatter};
 use crate::vault::Vault;
@@ -37,31 +38,39 @@ pub fn target_at<'a>(
     own_record(vault, path)
 }
 
-/// The record of the file at `path`, as the index has it.
+/// The record of the file at `path`, as the index has it (none for a second file with a taken
+/// id). Found by the id the file gives, not by a scan, for every keystroke asks.
 pub fn own_record<'a>(vault: &'a Vault, path: &Path) -> Option<Target<'a>> {
-    let index = &vault.index;
-    let at = |record: &crate::model::Record| record.path == path;
-    let deal = index.deals.iter().find(|d| at(&d.record)).map(|d| Target {
-        kind: Kind::Deal,
-        record: &d.record,
-        name: &d.title,
-    });
-    deal.or_else(|| {
-        let c = index.contacts.iter().find(|c| at(&c.record))?;
-        Some(Target {
+    let read = vault.file(path)?.record.as_ref()?;
+    let (index, id) = (&vault.index, &read.record().id);
+    let target = match read {
+        AnyRecord::Deal(_) => index.deal(id).map(|d| Target {
+            kind: Kind::Deal,
+            record: &d.record,
+            name: &d.title,
+        }),
+        AnyRecord::Contact(_) => index.contact(id).map(|c| Target {
             kind: Kind::Contact,
             record: &c.record,
             name: &c.name,
-        })
-    })
-    .or_else(|| {
-        let a = index.accounts.iter().find(|a| at(&a.record))?;
-        Some(Target {
+        }),
+        AnyRecord::Account(_) => index.account(id).map(|a| Target {
             kind: Kind::Account,
             record: &a.record,
             name: &a.name,
-        })
-    })
+        }),
+    }?;
+    (target.record.path == path).then_some(target)
+}
+
+/// The deal of the file at `path`, as the index has it.
+pub fn own_deal<'a>(vault: &'a Vault, path: &Path) -> Option<&'a Arc<Deal>> {
+    let read = vault.file(path)?.record.as_ref()?;
+    let AnyRecord::Deal(_) = read else {
+        return None;
+    };
+    let deal = vault.index.deal(&read.record().id)?;
+    (deal.record.path == path).then_some(deal)
 }
 
 /// Every link to `target` in the vault, file by file: front-matter link fields and

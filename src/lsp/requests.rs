@@ -70,7 +70,7 @@ pub fn answer(
             let offset = doc.offset(at.position);
             Ok(hover::hover(
                 vault,
-                ws.history(),
+                || ws.history(),
                 &doc,
                 &path,
                 offset,

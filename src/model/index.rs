@@ -383,7 +383,7 @@ impl Index {
         self.diagnostics.splice(from..to, diagnostics);
     }
 
-    pub fn deal(&self, id: &str) -> Option<&Deal> {
+    pub fn deal(&self, id: &str) -> Option<&Arc<Deal>> {
         Some(&self.deals[*self.deals_by_id.get(id)?])
     }
 
