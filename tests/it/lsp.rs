@@ -579,47 +579,73 @@ fn quick_fixes_for_a_near_miss_field_and_a_closed_deal() {
 
 #[test]
 fn rename_moves_the_file_and_rewrites_every_link() {
-    let vault = book(FIXED);
+    let note = "Met [[jane-doe|Jane]] about [[Acme Corp]].\n";
+    let vault = book(FIXED).file("meetings/2026-11-20.md", note);
     let mut client = Client::start(vault.path());
     let jane = uri(&vault.join("contacts/jane-doe.md"));
     let acme = uri(&vault.join("deals/acme.md"));
-    let at = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
-    let prepared = client.result("textDocument/prepareRename", at.clone());
+    let meeting = uri(&vault.join("meetings/2026-11-20.md"));
+    // On a link, and on the record's own name line.
+    let on_link = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+    let prepared = client.result("textDocument/prepareRename", on_link.clone());
+    assert_eq!(prepared["placeholder"], "jane-doe");
+    let on_name = json!({"textDocument": {"uri": jane}, "position": position(1, 8)});
+    let prepared = client.result("textDocument/prepareRename", on_name.clone());
     assert_eq!(prepared["placeholder"], "jane-doe");
 
-    let mut params = at;
-    params["newName"] = json!("jane-smith");
-    let edit = client.result("textDocument/rename", params);
-    let ops = edit["documentChanges"].as_array().unwrap();
-    let renamed = ops
-        .iter()
-        .find(|o| o["kind"] == "rename")
-        .expect("a file rename");
-    assert_eq!(renamed["oldUri"], jane);
-    assert_eq!(
-        renamed["newUri"],
-        uri(&vault.join("contacts/jane-smith.md"))
-    );
-    let edited: Vec<&Value> = ops.iter().filter(|o| o.get("kind").is_none()).collect();
-    assert_eq!(edited.len(), 1, "only acme links jane by id: {ops:#?}");
-    assert_eq!(edited[0]["textDocument"]["uri"], acme);
-    let text = apply(FIXED, edited[0]["edits"].as_array().unwrap());
-    assert_eq!(
-        text,
-        FIXED.replace("champion: jane-doe", "champion: jane-smith")
-    );
+    for at in [on_link, on_name] {
+        let mut params = at;
+        params["newName"] = json!("jane-smith");
+        let edit = client.result("textDocument/rename", params);
+        let ops = edit["documentChanges"].as_array().unwrap();
+        let renamed = ops.last().expect("operations");
+        assert_eq!(
+            renamed["kind"], "rename",
+            "the file moves after its links change"
+        );
+        assert_eq!(renamed["oldUri"], jane);
+        assert_eq!(
+            renamed["newUri"],
+            uri(&vault.join("contacts/jane-smith.md"))
+        );
+        let edited: Vec<(&str, String)> = ops
+            .iter()
+            .filter(|o| o.get("kind").is_none())
+            .map(|o| {
+                let uri = o["textDocument"]["uri"].as_str().unwrap();
+                let before = if uri == meeting { note } else { FIXED };
+                (uri, apply(before, o["edits"].as_array().unwrap()))
+            })
+            .collect();
+        // Links by id are rewritten; by name (`[[Jane Doe]]` in both deals) they still find her.
+        assert_eq!(
+            edited,
+            [
+                (
+                    acme.as_str(),
+                    FIXED.replace("champion: jane-doe", "champion: jane-smith")
+                ),
+                (
+                    meeting.as_str(),
+                    note.replace("[[jane-doe|", "[[jane-smith|")
+                ),
+            ]
+        );
+    }
     assert!(
         vault.join("contacts/jane-doe.md").is_file(),
         "the editor applies the edit, not the server"
     );
 
-    let mut taken = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
-    taken["newName"] = json!("../x");
-    let refused = client.request("textDocument/rename", taken);
-    assert!(refused["error"]["message"]
-        .as_str()
-        .unwrap()
-        .contains("cannot be a file name"));
+    let mut bad = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+    bad["newName"] = json!("../x");
+    let refused = client.request("textDocument/rename", bad.clone());
+    let why = refused["error"]["message"].as_str().unwrap();
+    assert!(why.contains("cannot be a file name"), "{why}");
+    bad["newName"] = json!("jane-doe");
+    let refused = client.request("textDocument/rename", bad);
+    let why = refused["error"]["message"].as_str().unwrap();
+    assert!(why.contains("already has that id"), "{why}");
 }
 
 #[test]
@@ -787,4 +813,66 @@ fn neovim_shows_the_diagnostics_and_completes() {
         })
         .collect();
     assert_eq!(check, ["3:8", "4:7", "5:12", "7:16"]);
+}
+
+/// Runs git in `dir` as of `date` (noon UTC), with no user or system config.
+fn git(dir: &std::path::Path, date: &str, args: &[&str]) {
+    let when = format!("{date}T12:00:00 +0000");
+    let output = std::process::Command::new("git")
+        .current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_DATE", &when)
+        .env("GIT_COMMITTER_DATE", &when)
+        .args([
+            "-c",
+            "user.name=Sam Rivera",
+            "-c",
+            "user.email=sam@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn hover_tells_days_in_stage_and_pushes_from_git() {
+    if !have("git") {
+        return;
+    }
+    let vault = book(&FIXED.replace("stage: proposal", "stage: demo"));
+    git(vault.path(), "2026-10-01", &["init", "-q", "."]);
+    git(vault.path(), "2026-10-01", &["add", "-A"]);
+    git(vault.path(), "2026-10-01", &["commit", "-q", "-m", "book"]);
+    std::fs::write(
+        vault.join("deals/acme.md"),
+        FIXED.replace("close_date: 2026-12-15", "close_date: 2026-11-30"),
+    )
+    .unwrap();
+    git(vault.path(), "2026-11-03", &["commit", "-qam", "proposal"]);
+    std::fs::write(vault.join("deals/acme.md"), FIXED).unwrap();
+    git(vault.path(), "2026-11-13", &["commit", "-qam", "pushed"]);
+
+    let mut client = Client::start(vault.path());
+    let acme = uri(&vault.join("deals/acme.md"));
+    let answer = client.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": acme}, "position": position(4, 2)}),
+    );
+    let text = answer["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("20 days in proposal · close date pushed once"),
+        "{text}"
+    );
 }
