@@ -10,7 +10,9 @@
 //! talking framed JSON-RPC through in-memory pipes instead of stdio. It is initialized on the
 //! vault and one open deal (its first publishing of every file's problems is waited out);
 //! each keystroke iteration deletes or puts back one letter of the deal's stage, so the
-//! `unknown_stage` diagnostic appears and clears in turn and each change is published.
+//! `unknown_stage` diagnostic appears and clears in turn and each change is published. The
+//! contact benches edit an open contact instead: its notes (its place in the index is patched)
+//! and its name (the index is rebuilt).
 
 // `options` is for the other benches.
 #[allow(dead_code)]
@@ -267,11 +269,9 @@ fn completion_contact_10k(bencher: divan::Bencher) {
     complete(bencher, "contact");
 }
 
-/// A keystroke in a contact instead (its role edited): no deal's problems change, but the
-/// index is rebuilt, as `watch` rebuilds it when a contact is saved. Measured to the answer
-/// of the hover that follows it, which waits for the change to be read.
-#[divan::bench(sample_count = 20, sample_size = 1)]
-fn keystroke_in_a_contact_10k(bencher: divan::Bencher) {
+/// A keystroke in a contact instead, to the answer of the hover that follows it (which waits
+/// for the change to be read); `edit` makes the contact's text for keystroke `n`.
+fn contact_keystroke(bencher: divan::Bencher, edit: impl Fn(&str, u64) -> String) {
     let root = common::vault("10k", "lsp");
     let mut client = Client::start(&root);
     let mut names: Vec<_> = std::fs::read_dir(root.join("contacts"))
@@ -292,11 +292,25 @@ fn keystroke_in_a_contact_10k(bencher: divan::Bencher) {
     bencher.bench_local(|| {
         let v = version.get() + 1;
         version.set(v);
-        let edited = format!("{text}\nnotes {v}\n");
         client.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": edited}]}),
+            json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": edit(&text, v)}]}),
         );
         client.request("textDocument/hover", hover.clone());
+    });
+}
+
+/// Its notes edited: it keeps its id and name, so only its place in the index changes.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn keystroke_in_a_contact_10k(bencher: divan::Bencher) {
+    contact_keystroke(bencher, |text, n| format!("{text}\nnotes {n}\n"));
+}
+
+/// Its name edited: a link by name may now find another record, so the index is rebuilt, as
+/// `watch` rebuilds it when any record is saved.
+#[divan::bench(sample_count = 20, sample_size = 1)]
+fn keystroke_renaming_a_contact_10k(bencher: divan::Bencher) {
+    contact_keystroke(bencher, |text, n| {
+        text.replacen("name: ", &format!("name: {n} "), 1)
     });
 }
