@@ -876,3 +876,40 @@ fn hover_tells_days_in_stage_and_pushes_from_git() {
         "{text}"
     );
 }
+
+#[test]
+fn the_config_is_checked_as_you_type_and_reloaded_when_saved() {
+    let vault = book(FIXED);
+    let capabilities =
+        json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let mut client = Client::start_with(vault.path(), capabilities);
+    let acme = uri(&vault.join("deals/acme.md"));
+    assert_eq!(codes(&client.diagnostics(&acme)), ["broken_link"]);
+    let config = vault.join("dealbook.yaml");
+    let config_uri = client.open(&config, "currency: USD\nstale_after_days: soon\n");
+    let problems = client.diagnostics(&config_uri);
+    assert_eq!(codes(&problems), ["bad_config"], "{problems:#?}");
+    let checked = TestVault::new().config("currency: USD\nstale_after_days: soon\n");
+    let expected = checked.diagnostics();
+    assert_eq!(problems[0]["message"], expected[0]["message"]);
+
+    // Saved with a new stage, the vault is read again with it.
+    let stages = "currency: USD\nstages:\n  - { id: proposal, probability: 60 }\n  - { id: won, probability: 100, won: true }\n";
+    std::fs::write(&config, stages).unwrap();
+    client.change(&config_uri, 2, stages);
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    assert_eq!(client.diagnostics(&config_uri), Vec::<Value>::new());
+    let text = FIXED.replace("stage: proposal", "stage: demo");
+    client.open(&vault.join("deals/acme.md"), &text);
+    let list = client.diagnostics_where(&acme, |l| codes(l).contains(&"unknown_stage"));
+    assert!(
+        list[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("proposal, won"),
+        "{list:#?}"
+    );
+}
