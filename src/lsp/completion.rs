@@ -80,7 +80,9 @@ pub fn complete(
             .link_field(vault)
             .map(|spec| links::target_kind(spec.name));
         let wanted = &cursor.line[typed.clone()];
-        found.records(wanted, cursor.at(typed), Style::Wikilink { close }, kind);
+        let by_id = wikilinks_by_id(vault, doc);
+        let style = Style::Wikilink { close, by_id };
+        found.records(wanted, cursor.at(typed), style, kind);
     } else if cursor.in_front_matter {
         front_matter(&mut found, &cursor, kind, today);
     } else if is_task(cursor.line) {
@@ -90,6 +92,26 @@ pub fn complete(
         is_incomplete: !found.complete,
         items: found.items,
     }
+}
+
+/// Whether the file's wikilinks mostly name records by id (`[[acme-corp]]`) rather than by
+/// title or name (`[[Acme Corp]]`).
+fn wikilinks_by_id(vault: &Vault, doc: &Document) -> bool {
+    let (mut ids, mut names) = (0, 0);
+    for written in links::in_document(doc, &vault.config) {
+        if !doc.text[written.span.clone()].starts_with("[[") {
+            continue;
+        }
+        if let Some(target) = links::resolve(&vault.index, &written) {
+            let id = &target.record.id;
+            if written.link.target == *id && !target.name.eq_ignore_ascii_case(id) {
+                ids += 1;
+            } else {
+                names += 1;
+            }
+        }
+    }
+    ids > names
 }
 
 /// Where a `[[` before the cursor opens a link that is not closed yet.
@@ -305,8 +327,9 @@ enum Style {
     Id(&'static str),
     /// `"[[Acme Corp]]"`: the value of a link field, a wikilink by name.
     QuotedWikilink(&'static str),
-    /// Inside `[[`: the name, and the closing brackets when they are not there yet.
-    Wikilink { close: bool },
+    /// Inside `[[`: the name (or the id, when the file's wikilinks name records by id), and
+    /// the closing brackets when they are not there yet.
+    Wikilink { close: bool, by_id: bool },
 }
 
 impl Style {
@@ -405,11 +428,12 @@ impl Found<'_> {
                     let link = format!("[[{name}]]");
                     self.value(field, name, detail, &link, Quoting::Double, range);
                 }
-                Style::Wikilink { close } => {
+                Style::Wikilink { close, by_id } => {
+                    let written = if by_id { id } else { name };
                     let text = if close {
-                        format!("{name}]]")
+                        format!("{written}]]")
                     } else {
-                        name.to_string()
+                        written.to_string()
                     };
                     self.item(name, detail, CompletionItemKind::REFERENCE, text, range);
                 }

@@ -286,6 +286,17 @@ fn completes_stages_fields_links_and_dates() {
     let edit = linked["items"][0]["textEdit"].clone();
     assert!(apply(&body, &[edit]).contains("Call with [[Jane Doe]]"));
 
+    // A note whose wikilinks name records by id gets the id.
+    let note = vault.join("meetings/2026-11-20.md");
+    let note_text = "Met [[jane-doe]] of [[acme]], then [[j\n";
+    let note_uri = client.open(&note, note_text);
+    let by_id = client.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": note_uri}, "position": position(0, 38)}),
+    );
+    assert_eq!(labels(&by_id), ["Jane Doe"]);
+    assert_eq!(by_id["items"][0]["textEdit"]["newText"], "jane-doe]]");
+
     // After `champion: ` the contacts, by id as this file writes its links.
     let champion = body.replace("champion: jane-doe", "champion: ");
     client.change(&acme, 3, &champion);
