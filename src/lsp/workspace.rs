@@ -100,12 +100,13 @@ impl Workspace {
         uri::uri_of(&self.root.join(relative))
     }
 
-    /// The text of a file: the open document, else what is on the disk.
+    /// The text of a file: the open document, else what is on the disk (if the vault's walk
+    /// would read it: a link out of the vault is not followed).
     pub fn document(&self, relative: &Path) -> Option<Cow<'_, Document>> {
         if let Some(doc) = self.docs.get(relative) {
             return Some(Cow::Borrowed(doc));
         }
-        let bytes = vault::read_regular_file(&self.root.join(relative), MAX_FILE).ok()?;
+        let bytes = vault::read_inside(&self.root, relative, MAX_FILE).ok()?;
         let text = String::from_utf8(bytes).ok()?;
         Some(Cow::Owned(Document::new(text, 0)))
     }

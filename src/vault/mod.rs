@@ -67,6 +67,17 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     parse::parse_config(Path::new(CONFIG_FILE), &text)
 }
 
+/// The bytes of the file at `relative` in the vault at `root`, read as [`read_regular_file`]
+/// reads them, if it is one the walk would read: inside the vault once links are followed,
+/// and in no hidden folder.
+pub fn read_inside(root: &Path, relative: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let path = root.join(relative);
+    walk::Inside::new(root)
+        .check(&path)
+        .map_err(std::io::Error::other)?;
+    read_regular_file(&path, limit)
+}
+
 /// A file's bytes, if it is a regular file (a link is followed) of at most `limit` bytes. It
 /// is opened without waiting, so a FIFO or a device put where a file should be is refused,
 /// never waited on or read forever.

@@ -924,3 +924,31 @@ fn the_config_is_checked_as_you_type_and_reloaded_when_saved() {
         "{list:#?}"
     );
 }
+
+/// A link in the vault to a file outside it is not followed: the server shows nothing of it.
+#[test]
+fn a_link_out_of_the_vault_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(
+        &secret,
+        "---\nsecret_key: CANARY-OUTSIDE\n---\n## CANARY-HEADING\n",
+    )
+    .unwrap();
+    let vault = book(FIXED);
+    std::os::unix::fs::symlink(&secret, vault.join("deals/linked.md")).unwrap();
+    let mut client = Client::start(vault.path());
+    let linked = uri(&vault.join("deals/linked.md"));
+    let problems = client.diagnostics(&linked);
+    assert_eq!(codes(&problems), ["symlink_outside"]);
+    let symbols = client.result(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": linked}}),
+    );
+    assert_eq!(symbols, Value::Null);
+    let hover = client.result(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": linked}, "position": position(1, 2)}),
+    );
+    assert!(!hover.to_string().contains("CANARY"), "{hover}");
+}
