@@ -242,8 +242,7 @@ impl<W: Write> Server<W> {
                 Ok(next) => next,
                 Err(TryRecvError::Empty) => {
                     // Nothing waiting: check what changed before waiting for more.
-                    let published = self.workspace.sync();
-                    self.out.publish(published)?;
+                    self.update("the changed documents", Workspace::sync)?;
                     match incoming.recv() {
                         Ok(next) => next,
                         Err(_) => return Ok(Ending::InputClosed),
@@ -259,8 +258,7 @@ impl<W: Write> Server<W> {
                 Incoming::Closed => return Ok(Ending::InputClosed),
                 Incoming::FilesChanged(paths) => {
                     if !self.shutdown {
-                        let published = self.workspace.files_changed(&paths);
-                        self.out.publish(published)?;
+                        self.update("the changed files", |ws| ws.files_changed(&paths))?;
                     }
                 }
                 Incoming::Message(Message::Request(request)) => self.answer(request)?,
@@ -290,8 +288,7 @@ impl<W: Write> Server<W> {
             self.shutdown = true;
             return self.out.send(Response::new_ok(request.id, ()));
         }
-        let published = self.workspace.sync();
-        self.out.publish(published)?;
+        self.update("the changed documents", Workspace::sync)?;
         let Request { id, method, params } = request;
         let workspace = &mut self.workspace;
         let answered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -318,15 +315,38 @@ impl<W: Write> Server<W> {
                 self.out
                     .request::<ask::RegisterCapability>(notifications::watchers())?;
             }
-            let published = self.workspace.publish_all();
-            return self.out.publish(published);
+            return self.update("the vault", Workspace::publish_all);
         }
         let method = notification.method.clone();
-        match notifications::handle(&mut self.workspace, notification) {
-            Ok(published) => self.out.publish(published),
-            Err(why) => self.out.log(
+        let mut ignored = None;
+        self.update(&method, |ws| {
+            notifications::handle(ws, notification).unwrap_or_else(|why| {
+                ignored = Some(why);
+                Vec::new()
+            })
+        })?;
+        match ignored {
+            Some(why) => self.out.log(
                 MessageType::WARNING,
                 format!("dealbook ignored {method}: {why}"),
+            ),
+            None => Ok(()),
+        }
+    }
+
+    /// Changes the workspace with `change` and publishes the diagnostics it returns. A panic
+    /// (a bug of dealbook's) is said in the client's log, and the server keeps serving.
+    fn update(
+        &mut self,
+        what: &str,
+        change: impl FnOnce(&mut Workspace) -> Vec<PublishDiagnosticsParams>,
+    ) -> io::Result<()> {
+        let workspace = &mut self.workspace;
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change(workspace))) {
+            Ok(published) => self.out.publish(published),
+            Err(_) => self.out.log(
+                MessageType::ERROR,
+                format!("dealbook failed on {what}; it keeps serving"),
             ),
         }
     }
