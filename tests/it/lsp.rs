@@ -952,3 +952,69 @@ fn a_link_out_of_the_vault_is_not_read() {
     );
     assert!(!hover.to_string().contains("CANARY"), "{hover}");
 }
+
+/// Every request at every position of awkward text (CRLF line ends, emoji and accents, links
+/// half typed, a field without a value, front matter never closed) gets an answer, never the
+/// error a panic turns into.
+#[test]
+fn every_position_of_awkward_text_gets_an_answer() {
+    let vault = book(FIXED);
+    let mut client = Client::start(vault.path());
+    let texts = [
+        "---\r\ntitle: Café 😀 [[Jane\r\nstage: pro\r\namount: \"$4\r\naccount:\r\nchampion: [[\r\n---\r\n## Log\r\n- 2026-11-2: [[]] [[Acme Corp|\r\n- [ ] 📅 due:\r\n",
+        "---\ntitle: ü\nstage: demo\ndecision_maker: \"[[Jane Doe]]\" # é\n  - nested: [\n",
+        "no front matter, just [[Jane Doe]] and [[ and ]] and @\n\n# Heading\n",
+    ];
+    for (n, text) in texts.iter().enumerate() {
+        let path = vault.join(&format!("deals/awkward-{n}.md"));
+        let uri = client.open(&path, text);
+        let lines: Vec<&str> = text.split('\n').collect();
+        for (line, content) in lines.iter().enumerate() {
+            let width = content.encode_utf16().count() + 2;
+            for character in 0..width as u64 {
+                let at = position(line as u64, character);
+                let range = json!({"start": at, "end": at});
+                for (method, params) in [
+                    (
+                        "textDocument/hover",
+                        json!({"textDocument": {"uri": uri}, "position": at}),
+                    ),
+                    (
+                        "textDocument/completion",
+                        json!({"textDocument": {"uri": uri}, "position": at}),
+                    ),
+                    (
+                        "textDocument/definition",
+                        json!({"textDocument": {"uri": uri}, "position": at}),
+                    ),
+                    (
+                        "textDocument/prepareRename",
+                        json!({"textDocument": {"uri": uri}, "position": at}),
+                    ),
+                    (
+                        "textDocument/codeAction",
+                        json!({"textDocument": {"uri": uri}, "range": range, "context": {"diagnostics": []}}),
+                    ),
+                ] {
+                    let answer = client.request(method, params);
+                    assert!(
+                        answer.get("error").is_none(),
+                        "{method} at {line}:{character} of text {n}: {answer}"
+                    );
+                }
+            }
+        }
+        for method in ["textDocument/documentSymbol", "textDocument/inlayHint"] {
+            let range = json!({"start": position(0, 0), "end": position(99, 0)});
+            let answer = client.request(
+                method,
+                json!({"textDocument": {"uri": uri}, "range": range}),
+            );
+            assert!(
+                answer.get("error").is_none(),
+                "{method} of text {n}: {answer}"
+            );
+        }
+    }
+    assert!(client.shutdown().success());
+}
