@@ -304,6 +304,20 @@ fn completes_stages_fields_links_and_dates() {
     assert_eq!(labels(&contacts), ["Jane Doe"]);
     assert_eq!(contacts["items"][0]["textEdit"]["newText"], "jane-doe");
 
+    // A file that writes its links as wikilinks by name gets one, quoted as YAML needs.
+    let globex = std::fs::read_to_string(vault.join("deals/globex.md")).unwrap();
+    let globex = globex.replace("account: \"[[Acme Corp]]\"", "account: ");
+    let globex_uri = client.open(&vault.join("deals/globex.md"), &globex);
+    let accounts = client.result(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": globex_uri}, "position": position(2, 9)}),
+    );
+    assert_eq!(labels(&accounts), ["Acme Corp"]);
+    assert_eq!(
+        accounts["items"][0]["textEdit"]["newText"],
+        "\"[[Acme Corp]]\""
+    );
+
     // A field name at the start of a line: dealbook's, with their type, not those written.
     let fields = champion.replace("next_step: Send revised pricing\n", "pro\n");
     client.change(&acme, 4, &fields);
