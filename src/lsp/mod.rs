@@ -5,7 +5,9 @@
 //! It answers one message at a time on one thread (the vault is in memory; every answer is a
 //! lookup or one file's parse), reading the next while it works: changes that arrive together
 //! are checked once. Open buffers are overlays on the vault (`Vault::set_overlay`), so problems
-//! come from the unsaved text; a change re-reads only that file. It serves the rep's own view.
+//! come from the unsaved text; a change re-reads only that file. Files other programs change
+//! arrive from the client's file watcher, or dealbook's own when the client has none. It serves
+//! the rep's own view.
 
 mod actions;
 mod completion;
