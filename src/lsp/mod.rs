@@ -21,11 +21,9 @@ mod rename;
 mod requests;
 mod server;
 mod text;
-pub mod transport;
+mod transport;
 mod uri;
 mod watcher;
 mod workspace;
 
 pub use server::{serve, Ending};
-pub use text::Document;
-pub use workspace::Workspace;
