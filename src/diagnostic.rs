@@ -107,6 +107,39 @@ impl Code {
         }
     }
 
+    /// What the code means, in plain words, for the editor's hover: the text of README's
+    /// "Errors explained" table, which a test holds to this.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Code::YamlSyntax => "the front matter is not valid YAML (unclosed quotes and brackets point where they open)",
+            Code::WrongType => "e.g. `amount: \"$48,000\"` — amounts are plain numbers",
+            Code::OutOfRange => "a number that cannot be meant: `amount: .inf`, `1e308`, a probability of 120",
+            Code::InvalidDate => "e.g. `12/15/2026` — dates are YYYY-MM-DD",
+            Code::UnknownStage => "a stage the config does not know (the message lists the known ones); the deal stays listed and exported, and the reports name it under \"Not counted\" until it is fixed",
+            Code::MissingStage => "a deal without a `stage`; it stays listed and exported, and the reports name it under \"Not counted\" until it is fixed",
+            Code::DuplicateId => "two records of one kind with the same file name",
+            Code::UnclosedFrontMatter => "a `---` on line 1 with no closing `---`",
+            Code::NotUtf8 => "the file is not UTF-8 text",
+            Code::Unreadable => "a file that cannot be read (or is too large to: see [Hardening](#hardening))",
+            Code::BadConfig => "a mistake in `dealbook.yaml`, each one reported at its value",
+            Code::NoCloseDate => "data hygiene on open deals (seed 001): an open deal without a `close_date`",
+            Code::CloseDatePast => "data hygiene on open deals (seed 001): its close date has passed",
+            Code::NoNextStep => "data hygiene on open deals (seed 001): an open deal without a `next_step`",
+            Code::NextStepOverdue => "data hygiene on open deals (seed 001): its `next_step_date` has passed",
+            Code::Stale => "data hygiene on open deals (seed 001): no log entry for more than `stale_after_days`",
+            Code::NoAmount => "data hygiene on open deals (seed 001): an open deal without an `amount`",
+            Code::NegativeAmount => "a value that is surely a typo: `amount: -48000`",
+            Code::CloseBeforeCreated => "a value that is surely a typo: a close date before `created`",
+            Code::ClosedWithoutDate => "a won or lost deal with no `close_date`, so it counts in no period; `dealbook close` sets it",
+            Code::ClosedInFuture => "a won or lost deal whose `close_date` is after `--as-of` (it then counts as closed on `--as-of`); `dealbook close` sets it",
+            Code::BrokenLink => "`account`, `decision_maker`, `champion` or `contact` names no record",
+            Code::UnknownKey => "a near miss of a known field (`close_dat` → did you mean `close_date`?)",
+            Code::NoFxRate => "no rate for the deal's currency in `fx:`, so it is left out of totals",
+            Code::SymlinkLoop => "a link loop that was skipped",
+            Code::SymlinkOutside => "a link out of the vault, that was skipped",
+        }
+    }
+
     pub fn severity(self) -> Severity {
         match self {
             Code::YamlSyntax

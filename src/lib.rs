@@ -9,6 +9,7 @@ pub mod build;
 pub mod complete;
 pub mod diagnostic;
 pub mod history;
+pub mod lsp;
 pub mod metrics;
 pub mod model;
 pub mod parse;

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::{anyhow, Context as _};
 use chrono::NaiveDate;
 
-use dealbook::model::{AnyRecord, Config, Contact, Deal, Kind, Task};
+use dealbook::model::{Config, Contact, Deal, Kind, Task};
 use dealbook::parse;
-use dealbook::write::{atomic, edit, place, record, values};
+use dealbook::write::{atomic, edit, new, place, record, values};
 use dealbook::Vault;
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -350,61 +350,24 @@ fn open_task(tasks: &[Task], wanted: &str, path: &Path) -> anyhow::Result<usize>
 pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     let vault = env.load()?;
     let config = &vault.config;
-    let (kind, folders) = match args.kind {
-        NewKind::Deal => (Kind::Deal, &config.folders.deals),
-        NewKind::Contact => (Kind::Contact, &config.folders.contacts),
-        NewKind::Account => (Kind::Account, &config.folders.accounts),
+    let kind = match args.kind {
+        NewKind::Deal => Kind::Deal,
+        NewKind::Contact => Kind::Contact,
+        NewKind::Account => Kind::Account,
     };
-    let id = dealbook::write::slug(&args.name);
-    if id.is_empty() {
-        return Err(super::UsageError(format!(
-            "\"{}\" has no letters or digits to make a file name from",
-            args.name
-        ))
-        .into());
-    }
-    let folder = folders.first().map_or("", String::as_str);
-    let relative = Path::new(folder).join(format!("{id}.md"));
-    let path = vault.root.join(&relative);
-    let taken = match kind {
-        Kind::Deal => vault.index.deal(&id).map(|d| &d.record.path),
-        Kind::Contact => vault.index.contact(&id).map(|c| &c.record.path),
-        Kind::Account => vault.index.account(&id).map(|a| &a.record.path),
-    };
-    if path.exists() || taken.is_some() {
-        let existing = taken.cloned().unwrap_or(relative);
-        return Err(super::UsageError(format!(
-            "a {} with the id `{id}` already exists: {}; nothing was written",
-            kind.as_str(),
-            existing.display()
-        ))
-        .into());
-    }
-    let template = format!("new-{}.md", kind.as_str());
-    let context = minijinja_context(&args.name, env.today(), config);
-    let text = dealbook::build::templates(&vault).render(&template, &context)?;
-    let text = assign(config, text, &args.fields)?;
-    let parsed = parse::parse_file(&relative, text.as_bytes(), Some(kind), config);
-    if let Some(error) = parsed.diagnostics.iter().find(|d| d.is_error()) {
-        return Err(anyhow!(
-            "the new record would have an error: {}",
-            error.message
-        ));
-    }
-    if !matches!(
-        (&parsed.record, kind),
-        (Some(AnyRecord::Deal(_)), Kind::Deal)
-            | (Some(AnyRecord::Contact(_)), Kind::Contact)
-            | (Some(AnyRecord::Account(_)), Kind::Account)
-    ) {
-        return Err(anyhow!(
-            "template {template} does not make a {}",
-            kind.as_str()
-        ));
-    }
-    let real = place::resolve(&vault.root, &relative, true)
+    let mut record =
+        new::from_template(&vault, kind, &args.name, env.today()).map_err(|e| match e {
+            new::NewError::NoFileName(_) | new::NewError::Taken { .. } => {
+                anyhow::Error::from(super::UsageError(e.to_string()))
+            }
+            e => e.into(),
+        })?;
+    record.text = assign(config, record.text, &args.fields)?;
+    new::check(&record, config)?;
+    let relative = &record.path;
+    let real = place::resolve(&vault.root, relative, true)
         .with_context(|| format!("cannot write {}", relative.display()))?;
-    atomic::create(&real, text.as_bytes()).map_err(|e| {
+    atomic::create(&real, record.text.as_bytes()).map_err(|e| {
         if e.kind() == std::io::ErrorKind::AlreadyExists {
             anyhow::Error::from(super::UsageError(format!(
                 "{} already exists; nothing was written",
@@ -416,17 +379,7 @@ pub fn run_new(args: NewArgs, env: &super::Env) -> anyhow::Result<ExitCode> {
     })?;
     super::output::print(&format!(
         "{}\n",
-        super::display_path(&vault.root, &relative).display()
+        super::display_path(&vault.root, relative).display()
     ))?;
     Ok(ExitCode::SUCCESS)
-}
-
-fn minijinja_context(name: &str, today: NaiveDate, config: &Config) -> serde_json::Value {
-    serde_json::json!({
-        "name": name,
-        "today": today.to_string(),
-        "currency": config.currency,
-        "first_stage": config.stages.first().map(|s| s.id.as_str()).unwrap_or_default(),
-        "stages": config.stage_ids(),
-    })
 }

@@ -9,6 +9,7 @@ mod history;
 mod import;
 mod init;
 mod list;
+mod lsp;
 mod memory;
 mod output;
 mod report;
@@ -100,6 +101,8 @@ enum Command {
     /// What the completion scripts run on each TAB: the candidates for the last of the words.
     #[command(name = "__complete", hide = true)]
     Complete(complete::Args),
+    /// Speak the Language Server Protocol over stdio, for your editor.
+    Lsp,
 }
 
 /// `--audience`: who will read what a command prints.
@@ -174,6 +177,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args, &env),
         Command::Completions(args) => completions::run(args),
         Command::Complete(args) => complete::run(args),
+        Command::Lsp => lsp::run(&env),
     }
 }
 

@@ -193,7 +193,7 @@ pub fn default_options(
     today: chrono::NaiveDate,
     history: &Result<History, Unavailable>,
 ) -> ReportOptions {
-    ReportOptions::current(&vault.config, today, history)
+    ReportOptions::current(&vault.config, today, history.as_ref().ok())
 }
 
 /// Loads the vault and reports on stderr the errors `audience` may see; the report renders
@@ -248,7 +248,7 @@ fn options(
     }
     options.since = scope
         .since
-        .unwrap_or_else(|| dealbook::metrics::report::last_review(history, as_of));
+        .unwrap_or_else(|| dealbook::metrics::report::last_review(history.as_ref().ok(), as_of));
     Ok(options)
 }
 

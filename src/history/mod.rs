@@ -731,7 +731,7 @@ fn add_working_tree(deals: &mut Vec<DealHistory>, vault: &Vault, today: NaiveDat
         .iter()
         .filter_map(|deal| {
             let manager = match theirs.deal(&deal.record.id) {
-                Some(seen) if std::ptr::eq(seen, &**deal) => ForManager::Same,
+                Some(seen) if std::ptr::eq(&**seen, &**deal) => ForManager::Same,
                 Some(seen) => DealState::of(seen, &vault.config)
                     .map_or(ForManager::Hidden, ForManager::Redacted),
                 None => ForManager::Hidden,

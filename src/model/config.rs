@@ -408,6 +408,15 @@ impl Config {
             .any(|source| source.names().contains(&name))
     }
 
+    /// The field of dealbook's that a note's key is read as: the one `fields:` maps it to (not
+    /// by a template), else the key itself.
+    pub fn field_for<'a>(&'a self, key: &'a str) -> &'a str {
+        self.fields
+            .iter()
+            .find(|(_, source)| source.template().is_none() && source.names().contains(&key))
+            .map_or(key, |(ours, _)| ours.as_str())
+    }
+
     /// Whether `checks:` silences this diagnostic. Errors are never silenced: they mean a
     /// value is not read.
     pub fn silences(&self, diagnostic: &Diagnostic) -> bool {

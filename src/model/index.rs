@@ -104,7 +104,8 @@ impl Index {
     }
 
     /// An index of `records` (in path order) with the problems found reading them: a second
-    /// record of a kind with an id already taken is a `duplicate_id` error, links to `hidden`
+    /// record of a kind with an id already taken is a `duplicate_id` error (on both files; the
+    /// index keeps the first), links to `hidden`
     /// records (ones this reader may not see) are taken out, and links that name no record are
     /// `broken_link` warnings.
     pub fn assemble(
@@ -127,6 +128,17 @@ impl Index {
                         "the {} id `{id}` is already used by {}; rename one of the files",
                         kind.as_str(),
                         first.display()
+                    ),
+                ));
+                // The first file is as much at fault: the rep may rename either.
+                diagnostics.push(Diagnostic::new(
+                    *first,
+                    Pos::START,
+                    Code::DuplicateId,
+                    format!(
+                        "the {} id `{id}` is also used by {}; rename one of the files",
+                        kind.as_str(),
+                        path.display()
                     ),
                 ));
                 continue;
@@ -262,43 +274,44 @@ impl Index {
 
     /// A warning for every link field that names no record.
     fn broken_links(&self) -> Vec<Diagnostic> {
-        let mut broken = Vec::new();
-        let mut check =
-            |link: &Option<Link>, found: bool, record: &Record, field: &str, kind: &str| {
-                if let (Some(link), false) = (link, found) {
-                    broken.push(Diagnostic::new(
-                        &record.path,
-                        record.pos(field),
-                        Code::BrokenLink,
-                        format!(
-                            "`{field}` points to \"{}\", but no {kind} has that id or name",
-                            link.target
-                        ),
-                    ));
-                }
-            };
-        for deal in &self.deals {
-            let record = &deal.record;
-            let account = self.account_for(&deal.account).is_some();
-            check(&deal.account, account, record, "account", "account");
-            for (field, link) in [
-                ("decision_maker", &deal.decision_maker),
-                ("champion", &deal.champion),
-                ("contact", &deal.contact),
-            ] {
-                let found = self.contact_for(link).is_some();
-                check(link, found, record, field, "contact");
-            }
-        }
-        for contact in &self.contacts {
-            let found = self.account_for(&contact.account).is_some();
-            check(
-                &contact.account,
-                found,
-                &contact.record,
-                "account",
-                "account",
-            );
+        let deals = self
+            .deals
+            .iter()
+            .flat_map(|deal| self.deal_broken_links(deal));
+        let contacts = self
+            .contacts
+            .iter()
+            .flat_map(|contact| self.contact_broken_link(contact));
+        deals.chain(contacts).collect()
+    }
+
+    /// A warning when a contact's `account` names no account.
+    pub fn contact_broken_link(&self, contact: &Contact) -> Option<Diagnostic> {
+        let found = self.account_for(&contact.account).is_some();
+        broken_link(
+            &contact.account,
+            found,
+            &contact.record,
+            "account",
+            "account",
+        )
+    }
+
+    /// A warning for each of a deal's link fields that names no record.
+    pub fn deal_broken_links(&self, deal: &Deal) -> Vec<Diagnostic> {
+        let record = &deal.record;
+        let account = self.account_for(&deal.account).is_some();
+        let mut broken: Vec<Diagnostic> =
+            broken_link(&deal.account, account, record, "account", "account")
+                .into_iter()
+                .collect();
+        for (field, link) in [
+            ("decision_maker", &deal.decision_maker),
+            ("champion", &deal.champion),
+            ("contact", &deal.contact),
+        ] {
+            let found = self.contact_for(link).is_some();
+            broken.extend(broken_link(link, found, record, field, "contact"));
         }
         broken
     }
@@ -311,7 +324,74 @@ impl Index {
         deals.chain(contacts).chain(accounts)
     }
 
-    pub fn deal(&self, id: &str) -> Option<&Deal> {
+    /// Puts `deal` in the place of the indexed deal with its id (which must be from the same
+    /// file), with `diagnostics` (its file's problems and link warnings, sorted) in the place of
+    /// that file's. The deal keeps the activity notes attached to the one it replaces; the
+    /// caller makes sure they are the same. Returns whether there was such a deal.
+    pub fn replace_deal(&mut self, deal: &Arc<Deal>, diagnostics: Vec<Diagnostic>) -> bool {
+        let Some(&at) = self.deals_by_id.get(&deal.record.id) else {
+            return false;
+        };
+        if self.deals[at].record.path != deal.record.path {
+            return false;
+        }
+        let mut deal = Arc::clone(deal);
+        if deal.activities != self.deals[at].activities {
+            Arc::make_mut(&mut deal).activities = self.deals[at].activities.clone();
+        }
+        self.deals[at] = deal;
+        self.replace_diagnostics(&self.deals[at].record.path.clone(), diagnostics);
+        true
+    }
+
+    /// Puts `contact` in the place of the indexed contact with its id, from the same file and
+    /// with the same name (so every link finds it as before), with `diagnostics` in the place
+    /// of that file's. Returns whether there was such a contact.
+    pub fn replace_contact(
+        &mut self,
+        contact: &Arc<Contact>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> bool {
+        let Some(&at) = self.contacts_by_link.by_id.get(&contact.record.id) else {
+            return false;
+        };
+        let old = &self.contacts[at];
+        if old.record.path != contact.record.path || old.name != contact.name {
+            return false;
+        }
+        self.contacts[at] = Arc::clone(contact);
+        self.replace_diagnostics(&contact.record.path, diagnostics);
+        true
+    }
+
+    /// `replace_contact` for an account.
+    pub fn replace_account(
+        &mut self,
+        account: &Arc<Account>,
+        diagnostics: Vec<Diagnostic>,
+    ) -> bool {
+        let Some(&at) = self.accounts_by_link.by_id.get(&account.record.id) else {
+            return false;
+        };
+        let old = &self.accounts[at];
+        if old.record.path != account.record.path || old.name != account.name {
+            return false;
+        }
+        self.accounts[at] = Arc::clone(account);
+        self.replace_diagnostics(&account.record.path, diagnostics);
+        true
+    }
+
+    /// `diagnostics` in the place of one file's.
+    fn replace_diagnostics(&mut self, path: &Path, diagnostics: Vec<Diagnostic>) {
+        let from = self
+            .diagnostics
+            .partition_point(|d| d.path.as_path() < path);
+        let to = from + self.diagnostics[from..].partition_point(|d| d.path.as_path() == path);
+        self.diagnostics.splice(from..to, diagnostics);
+    }
+
+    pub fn deal(&self, id: &str) -> Option<&Arc<Deal>> {
         Some(&self.deals[*self.deals_by_id.get(id)?])
     }
 
@@ -334,4 +414,24 @@ impl Index {
         let i = self.contacts_by_link.find(&link.as_ref()?.target)?;
         Some(&self.contacts[i])
     }
+}
+
+/// A warning when `link` is written but `found` no record of `kind`.
+fn broken_link(
+    link: &Option<Link>,
+    found: bool,
+    record: &Record,
+    field: &str,
+    kind: &str,
+) -> Option<Diagnostic> {
+    let link = link.as_ref().filter(|_| !found)?;
+    Some(Diagnostic::new(
+        &record.path,
+        record.pos(field),
+        Code::BrokenLink,
+        format!(
+            "`{field}` points to \"{}\", but no {kind} has that id or name",
+            link.target
+        ),
+    ))
 }

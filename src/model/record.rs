@@ -50,17 +50,35 @@ pub struct Link {
 
 impl Link {
     pub fn parse(raw: &str) -> Link {
-        let trimmed = raw.trim();
-        let inner = trimmed
-            .strip_prefix("[[")
-            .and_then(|s| s.strip_suffix("]]"))
-            .unwrap_or(trimmed);
-        let inner = inner.split(['|', '#']).next().unwrap_or(inner);
-        let inner = inner.rsplit('/').next().unwrap_or(inner);
-        let inner = inner.strip_suffix(".md").unwrap_or(inner);
         Link {
-            target: inner.trim().to_string(),
+            target: raw[Link::target_range(raw)].to_string(),
         }
+    }
+
+    /// Where in `raw` its target is written: inside a wikilink's brackets, after its folder,
+    /// before its alias or heading and a `.md`, without spaces around it. Renaming a record
+    /// rewrites just this part of each link.
+    pub fn target_range(raw: &str) -> std::ops::Range<usize> {
+        let mut from = raw.len() - raw.trim_start().len();
+        let mut to = raw.trim_end().len().max(from);
+        let bracketed = &raw[from..to];
+        if bracketed.len() >= 4 && bracketed.starts_with("[[") && bracketed.ends_with("]]") {
+            from += 2;
+            to -= 2;
+        }
+        if let Some(cut) = raw[from..to].find(['|', '#']) {
+            to = from + cut;
+        }
+        if let Some(slash) = raw[from..to].rfind('/') {
+            from += slash + 1;
+        }
+        if raw[from..to].ends_with(".md") {
+            to -= 3;
+        }
+        let inner = &raw[from..to];
+        let end = from + inner.trim_end().len();
+        let start = (from + inner.len() - inner.trim_start().len()).min(end);
+        start..end
     }
 }
 
@@ -305,6 +323,29 @@ impl AnyRecord {
             AnyRecord::Deal(d) => &d.record,
             AnyRecord::Contact(c) => &c.record,
             AnyRecord::Account(a) => &a.record,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Link;
+
+    #[test]
+    fn a_links_target_is_where_it_is_written() {
+        for (raw, target) in [
+            ("acme", "acme"),
+            ("  acme  ", "acme"),
+            ("[[Acme Corp]]", "Acme Corp"),
+            ("[[companies/acme|Acme]]", "acme"),
+            ("[[acme.md#Notes]]", "acme"),
+            ("[[ a/b/ jane doe .md ]]", "jane doe .md"),
+            ("[[]]", ""),
+            ("[[]", "[[]"),
+            ("   ", ""),
+        ] {
+            let range = Link::target_range(raw);
+            assert_eq!(&raw[range], target, "{raw:?}");
         }
     }
 }

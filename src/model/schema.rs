@@ -30,6 +30,25 @@ pub enum FieldType {
     RecordKind,
 }
 
+impl FieldType {
+    /// What a value of this type is, in a few words (an editor shows it beside a field name).
+    pub fn describe(self) -> &'static str {
+        match self {
+            FieldType::Text => "text",
+            FieldType::Date => "a date, YYYY-MM-DD",
+            FieldType::Money => "an amount, a plain number",
+            FieldType::Percent => "a number from 0 to 100",
+            FieldType::Bool => "true or false",
+            FieldType::Link => "a record's id, name or [[wikilink]]",
+            FieldType::List => "a list",
+            FieldType::Stage => "a stage from the config",
+            FieldType::Forecast => "pipeline, best_case, commit or omitted",
+            FieldType::Currency => "a three-letter currency code",
+            FieldType::RecordKind => "deal, contact or account",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
     pub name: &'static str,

@@ -53,7 +53,7 @@ impl Book {
 
     /// What the pages report for: the current quarter, since the last review.
     pub fn options(&self) -> ReportOptions {
-        ReportOptions::current(&self.vault.config, self.today(), &self.history)
+        ReportOptions::current(&self.vault.config, self.today(), self.history.as_ref().ok())
     }
 
     /// The content hash of the record file at `relative`, "" if it cannot be read.

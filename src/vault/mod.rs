@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostic::{Code, Diagnostic, Pos};
-use crate::model::{Activity, Audience, Config, Index, Kind};
+use crate::model::{Activity, AnyRecord, Audience, Config, Index, Kind};
 use crate::parse::{self, Detail, ParsedFile};
 
 pub use walk::{is_candidate_path, kind_of, record_ids, relative_path};
@@ -78,6 +79,17 @@ pub fn load_config(root: &Path) -> Result<Config, Vec<Diagnostic>> {
     parse::parse_config(Path::new(CONFIG_FILE), &text)
 }
 
+/// The bytes of the file at `relative` in the vault at `root`, read as [`read_regular_file`]
+/// reads them, if it is one the walk would read: inside the vault once links are followed,
+/// and in no hidden folder.
+pub fn read_inside(root: &Path, relative: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let path = root.join(relative);
+    walk::Inside::new(root)
+        .check(&path)
+        .map_err(std::io::Error::other)?;
+    read_regular_file(&path, limit)
+}
+
 /// A file's bytes, if it is a regular file (a link is followed) of at most `limit` bytes. It
 /// is opened without waiting, so a FIFO or a device put where a file should be is refused,
 /// never waited on or read forever.
@@ -120,6 +132,8 @@ pub struct Vault {
     pub index: Index,
     /// The manager's, built when first asked for: see `parse::redact`.
     manager: OnceLock<Index>,
+    /// Text that stands for a file's bytes on disk: an editor's unsaved buffer.
+    overlays: HashMap<PathBuf, Vec<u8>>,
 }
 
 impl Vault {
@@ -155,6 +169,7 @@ impl Vault {
             walk_diagnostics,
             index: Index::default(),
             manager: OnceLock::new(),
+            overlays: HashMap::default(),
         };
         vault.reindex();
         vault
@@ -162,33 +177,28 @@ impl Vault {
 
     /// Re-reads just these files (relative paths; gone ones are dropped) and rebuilds the index.
     /// A path that is now a folder (moved or copied in) is read whole; one that is gone takes
-    /// everything under it along.
+    /// everything under it along. A file with an overlay is read from it, not from the disk.
     ///
-    /// Returns the files whose reading changed; only when there are any is the index rebuilt.
+    /// Returns the files whose reading changed; only when there are any is the index rebuilt,
+    /// and when only one record changed and every link finds what it found, only its place in
+    /// the index is.
     pub fn refresh(&mut self, changed: &[PathBuf]) -> Vec<PathBuf> {
         let mut refreshed = Vec::new();
+        let mut before = Vec::new();
         for path in changed {
             let absolute = self.root.join(path);
-            let mut update = |files: &mut BTreeMap<PathBuf, ParsedFile>, relative: PathBuf| {
-                let kind = kind_of(&relative, &self.config);
-                let parsed = read_and_parse(&self.root, &relative, kind, &self.config, self.detail);
-                if files.get(&relative) != Some(&parsed) {
-                    files.insert(relative.clone(), parsed);
-                    refreshed.push(relative);
-                }
-            };
             let inside = walk::Inside::new(&self.root).check(&absolute).is_ok();
             if absolute.is_dir() && inside {
                 let (found, _) = walk::candidates_in(&self.root, &absolute, &self.config);
                 for candidate in found {
                     let relative = path.join(&candidate.path);
                     if walk::is_candidate_path(&relative, &self.config) {
-                        update(&mut self.files, relative);
+                        before.extend(self.reread(relative, &mut refreshed));
                     }
                 }
-            } else if absolute.is_file() && inside {
+            } else if (absolute.is_file() && inside) || self.overlays.contains_key(path) {
                 if walk::is_candidate_path(path, &self.config) {
-                    update(&mut self.files, path.clone());
+                    before.extend(self.reread(path.clone(), &mut refreshed));
                 }
             } else {
                 let gone: Vec<PathBuf> = self
@@ -203,10 +213,94 @@ impl Vault {
                 }
             }
         }
-        if !refreshed.is_empty() {
-            self.reindex();
+        match (refreshed.as_slice(), before.as_slice()) {
+            ([one], [old]) if self.patch_index(one, old) => {}
+            ([], _) => {}
+            _ => self.reindex(),
         }
         refreshed
+    }
+
+    /// Reads one file again; when what it yields changed, notes the path in `refreshed` and
+    /// returns what it yielded before.
+    fn reread(&mut self, relative: PathBuf, refreshed: &mut Vec<PathBuf>) -> Option<ParsedFile> {
+        let kind = kind_of(&relative, &self.config);
+        let parsed = match self.overlays.get(&relative) {
+            Some(bytes) => {
+                parse::parse_file_with(&relative, bytes, kind, &self.config, self.detail)
+            }
+            None => read_and_parse(&self.root, &relative, kind, &self.config, self.detail),
+        };
+        if self.files.get(&relative) == Some(&parsed) {
+            return None;
+        }
+        let old = self.files.insert(relative.clone(), parsed);
+        refreshed.push(relative);
+        Some(old.unwrap_or_default())
+    }
+
+    /// Reads the file at `path` (vault-relative) from `text` instead of the disk from now on,
+    /// or from the disk again with `None`, as `refresh` does. An editor's unsaved buffer is
+    /// checked this way.
+    pub fn set_overlay(&mut self, path: &Path, text: Option<Vec<u8>>) -> Vec<PathBuf> {
+        match text {
+            Some(text) => self.overlays.insert(path.to_path_buf(), text),
+            None => self.overlays.remove(path),
+        };
+        self.refresh(&[path.to_path_buf()])
+    }
+
+    /// Updates the index for one file whose record changed, without rebuilding it: a deal that
+    /// keeps its id, its file and the activity notes that link it, or a contact or account
+    /// that keeps its id, its file and its name (what links find it by), so no other record's
+    /// problems change. Returns false, changing nothing, when that is not so.
+    fn patch_index(&mut self, path: &Path, before: &ParsedFile) -> bool {
+        let parsed = &self.files[path];
+        let (Some(old), Some(new)) = (&before.record, &parsed.record) else {
+            return false;
+        };
+        let mut diagnostics = parsed.diagnostics.clone();
+        match (old, new) {
+            (AnyRecord::Deal(old), AnyRecord::Deal(new)) => {
+                if old.title != new.title && self.activities_name(&[&old.title, &new.title]) {
+                    return false;
+                }
+                diagnostics.extend(self.index.deal_broken_links(new));
+            }
+            (AnyRecord::Contact(_), AnyRecord::Contact(new)) => {
+                diagnostics.extend(self.index.contact_broken_link(new));
+            }
+            (AnyRecord::Account(_), AnyRecord::Account(_)) => {}
+            _ => return false,
+        }
+        diagnostics.retain(|d| !self.config.silences(d));
+        let walked = self.walk_diagnostics.iter().filter(|d| d.path == path);
+        diagnostics.extend(walked.cloned());
+        // The id is the same, so is any other file that shares it.
+        let shared = self.index.diagnostics.iter();
+        let shared = shared.filter(|d| d.path == path && d.code == Code::DuplicateId);
+        diagnostics.extend(shared.cloned());
+        crate::diagnostic::sort(&mut diagnostics);
+        let patched = match new {
+            AnyRecord::Deal(deal) => self.index.replace_deal(deal, diagnostics),
+            AnyRecord::Contact(contact) => self.index.replace_contact(contact, diagnostics),
+            AnyRecord::Account(account) => self.index.replace_account(account, diagnostics),
+        };
+        if patched {
+            self.manager = OnceLock::new();
+        }
+        patched
+    }
+
+    /// Whether an activity note links a deal by one of these titles (ignoring case), so a
+    /// deal's new title may change which notes are its activity.
+    fn activities_name(&self, titles: &[&str]) -> bool {
+        let titles: Vec<String> = titles.iter().map(|t| t.to_lowercase()).collect();
+        self.files
+            .values()
+            .filter_map(|parsed| parsed.activity.as_ref())
+            .flat_map(|activity| &activity.links)
+            .any(|target| titles.contains(&target.trim().to_lowercase()))
     }
 
     /// The parse problems of one file, as `check` would print them.
@@ -315,6 +409,13 @@ impl Vault {
             .filter(|parsed| parsed.record.is_none())
             .filter_map(|parsed| parsed.diagnostics.iter().find(|d| d.is_error()))
             .collect()
+    }
+
+    /// Every file dealbook read, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &ParsedFile)> {
+        self.files
+            .iter()
+            .map(|(path, parsed)| (path.as_path(), parsed))
     }
 
     /// The parsed file at a vault-relative path, if it is one dealbook read.
@@ -507,5 +608,110 @@ mod index_tests {
         assert_eq!(found(&index, "Acme").as_deref(), Some("acme"));
         assert_eq!(found(&index, "globex").as_deref(), Some("globex"));
         assert_eq!(found(&index, "nobody"), None);
+    }
+}
+
+#[cfg(test)]
+mod overlay_tests {
+    use super::*;
+
+    fn write(root: &Path, path: &str, text: &str) {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+
+    fn deal(title: &str, rest: &str) -> Vec<u8> {
+        format!("---\ntitle: {title}\nstage: demo\n{rest}---\n## Log\n- 2026-11-20: Call\n")
+            .into_bytes()
+    }
+
+    /// Editing one deal in a buffer patches the index; the result is the index a full
+    /// rebuild makes, whatever the edit does to the deal's links and problems.
+    #[test]
+    fn an_overlay_patches_the_index_as_a_rebuild_would() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "deals/a.md", "---\ntitle: A\nstage: demo\n---\n");
+        write(
+            root,
+            "deals/b.md",
+            "---\ntitle: B\nstage: demo\naccount: nope\n---\n",
+        );
+        write(
+            root,
+            "contacts/bob.md",
+            "---\nname: Bob Lee\naccount: acme\n---\n",
+        );
+        write(root, "accounts/acme.md", "---\nname: Acme Corp\n---\n");
+        write(root, "meetings/2026-11-20.md", "Call about [[Big one]].\n");
+        // A second deal with the edited deal's id: both files keep their `duplicate_id`.
+        write(
+            root,
+            "deals/old/a.md",
+            "---\ntitle: Old A\nstage: demo\n---\n",
+        );
+        let mut vault = Vault::load(root).unwrap();
+        let path = Path::new("deals/a.md");
+        for text in [
+            deal("A", "amount: 5\n"),
+            deal("A", "champion: nobody\naccount: \"[[Acme Corp]]\"\n"),
+            deal("A", "champion: bob\nstage: nope\n"),
+            deal("A", "amount: \"$48,000\"\nclose_dat: 2026-01-01\n"),
+            deal("Big one", ""),
+            deal("A", "decision_maker: \"[[Bob Lee]]\"\n"),
+            b"---\ntitle: [\n---\n".to_vec(),
+            deal("A", ""),
+        ] {
+            assert_eq!(vault.set_overlay(path, Some(text)), [path]);
+            let mut rebuilt = vault.clone();
+            rebuilt.reindex();
+            assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics);
+            assert_eq!(vault.index.deals, rebuilt.index.deals);
+        }
+        // A contact and an account edited: patched while they keep their names, rebuilt when
+        // a link may now find another record.
+        let linking = deal(
+            "B",
+            "champion: \"[[Bob Lee]]\"\naccount: \"[[Acme Corp]]\"\n",
+        );
+        vault.set_overlay(Path::new("deals/b.md"), Some(linking));
+        let bob = Path::new("contacts/bob.md");
+        for text in [
+            "---\nname: Bob Lee\naccount: acme\nrole: CFO\n---\n",
+            "---\nname: Bob Lee\naccount: nowhere\n---\n",
+            "---\nname: Bob Lee\naccount: \"[[Acme Corp]]\"\nclose_dat: x\n---\n",
+            "---\nname: Robert Lee\n---\n",
+            "---\nname: [\n---\n",
+            "---\nname: Bob Lee\naccount: acme\n---\n",
+        ] {
+            vault.set_overlay(bob, Some(text.as_bytes().to_vec()));
+            let mut rebuilt = vault.clone();
+            rebuilt.reindex();
+            assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics, "{text}");
+            assert_eq!(vault.index.contacts, rebuilt.index.contacts, "{text}");
+        }
+        let acme = Path::new("accounts/acme.md");
+        for text in [
+            "---\nname: Acme Corp\nindustry: Retail\n---\n",
+            "---\nname: Acme Inc\n---\n",
+            "---\nname: Acme Corp\n---\n",
+        ] {
+            vault.set_overlay(acme, Some(text.as_bytes().to_vec()));
+            let mut rebuilt = vault.clone();
+            rebuilt.reindex();
+            assert_eq!(vault.index.diagnostics, rebuilt.index.diagnostics, "{text}");
+            assert_eq!(vault.index.accounts, rebuilt.index.accounts, "{text}");
+        }
+        let titled = vault.index.deal("a").map(|d| d.activities.len());
+        assert_eq!(titled, Some(0));
+        vault.set_overlay(path, Some(deal("Big one", "")));
+        assert_eq!(vault.index.deal("a").map(|d| d.activities.len()), Some(1));
+        assert_eq!(
+            vault.set_overlay(path, None),
+            [path],
+            "read from disk again"
+        );
+        assert_eq!(vault.index.deal("a").map(|d| d.title.as_str()), Some("A"));
     }
 }

@@ -133,14 +133,20 @@ fn block_end(lines: &Lines, key_line: usize, to: usize, indent: usize) -> usize 
     end
 }
 
-/// Where the value starts on a key line, and where a trailing ` # comment` starts (if any).
+/// Where the value starts on a key line, and where it ends (before a trailing ` # comment`).
 fn value_bounds(content: &str, indent: usize) -> (usize, usize) {
     let (_, rest) = top_level_key(&content[indent..]).expect("a key line");
     let after_colon = content.len() - rest.len();
     let value_start = after_colon + (rest.len() - rest.trim_start().len());
+    (value_start, value_end(content, value_start))
+}
+
+/// Where a value that starts at byte `value_start` of a front-matter line ends: after its
+/// closing quote (`''` and `\"` are escapes inside it), before a ` # comment` and trailing
+/// spaces.
+pub fn value_end(content: &str, value_start: usize) -> usize {
     let bytes = content.as_bytes();
-    // A quoted value ends at its closing quote (`''` and `\"` are escapes inside it); a comment
-    // can only start after that.
+    // A comment can only start after a quoted value's closing quote.
     let mut from = value_start;
     match bytes.get(value_start) {
         Some(b'\'') => {
@@ -174,11 +180,9 @@ fn value_bounds(content: &str, indent: usize) -> (usize, usize) {
             break;
         }
     }
-    let value_end = content[..comment].trim_end().len().max(value_start);
-    (value_start, value_end)
+    content[..comment].trim_end().len().max(value_start)
 }
 
-/// The value as written on its key line (empty for a block value).
 /// The key a file uses for one of dealbook's fields: per the config's `fields:`, the first of
 /// the vault's names the file has, else the first listed; for a template or an unmapped field,
 /// dealbook's own name.
@@ -195,6 +199,7 @@ pub fn vault_key<'a>(config: &'a crate::model::Config, text: &str, field: &'a st
         .unwrap_or(field)
 }
 
+/// The value as written on its key line (empty for a block value).
 pub fn written_value(text: &str, path: &[&str]) -> Option<String> {
     let lines = Lines::new(text);
     let end = lines.front_matter_end().ok()?;

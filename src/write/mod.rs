@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod edit;
 pub mod import;
+pub mod new;
 pub mod place;
 pub mod record;
 pub mod values;

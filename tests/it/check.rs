@@ -438,8 +438,10 @@ fn duplicate_id_names_the_first_file() {
     let v = TestVault::new()
         .file("deals/a/x.md", CLEAN_DEAL)
         .file("deals/b/x.md", CLEAN_DEAL);
-    assert!(v.codes("deals/a/x.md").is_empty());
+    assert_eq!(v.codes("deals/a/x.md"), [at("duplicate_id", 1, 1)]);
     assert_eq!(v.codes("deals/b/x.md"), [at("duplicate_id", 1, 1)]);
+    let first = message(&v, "deals/a/x.md", "duplicate_id");
+    assert!(first.contains("also used by deals/b/x.md"), "{first}");
     let msg = message(&v, "deals/b/x.md", "duplicate_id");
     assert!(msg.contains("`x`"), "{msg}");
     assert!(msg.contains("deals/a/x.md"), "{msg}");

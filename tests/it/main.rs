@@ -16,6 +16,8 @@ mod hardening;
 mod history;
 mod import;
 mod list;
+mod lsp;
+mod lsp_client;
 mod metrics;
 mod privacy;
 mod query;

@@ -2288,3 +2288,12 @@ fn serve_shows_the_rep_the_canaries() {
     let side = served.get("/side-by-side").text();
     assert!(side.contains("class=\"left-out\""), "{side}");
 }
+
+/// The language server is the rep's own view, for the rep's editor: it takes no `--audience`,
+/// so no setup can take its view for the manager's.
+#[test]
+fn the_language_server_has_no_managers_view() {
+    let v = TestVault::new().file("deals/acme.md", common::CLEAN_DEAL);
+    let refused = v.cmd(&["lsp", "--audience", "manager"]).code(2);
+    assert!(common::stderr(&refused).contains("--audience"));
+}

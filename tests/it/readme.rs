@@ -165,3 +165,32 @@ fn the_template_example_renders_one_line_per_deal() {
         "{text}"
     );
 }
+
+/// "Errors explained" has one row per code, with its severity and the words the editor's
+/// hover shows (`Code::explain`): the two are one text.
+#[test]
+fn the_errors_table_is_what_each_code_explains() {
+    let readme = readme();
+    let table = readme
+        .split_once("| code | severity | meaning |")
+        .expect("the Errors explained table")
+        .1;
+    let rows: Vec<String> = table
+        .lines()
+        .skip(2)
+        .take_while(|line| line.starts_with('|'))
+        .map(str::to_string)
+        .collect();
+    let expected: Vec<String> = dealbook::Code::ALL
+        .iter()
+        .map(|code| {
+            format!(
+                "| `{}` | {} | {} |",
+                code.as_str(),
+                code.severity(),
+                code.explain()
+            )
+        })
+        .collect();
+    assert_eq!(rows, expected);
+}

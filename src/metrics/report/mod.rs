@@ -8,7 +8,7 @@ mod view;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::history::{History, Unavailable};
+use crate::history::History;
 use crate::model::{Config, Period};
 
 pub use pipeline::{pipeline, Conversion, Pipeline};
@@ -33,13 +33,9 @@ pub struct ReportOptions {
 }
 
 impl ReportOptions {
-    /// What `build`, `watch` and `serve` report for: the fiscal quarter holding `today`, since
-    /// the last review (the newest `review/` tag, else a week ago).
-    pub fn current(
-        config: &Config,
-        today: NaiveDate,
-        history: &Result<History, Unavailable>,
-    ) -> ReportOptions {
+    /// What `build`, `watch`, `serve` and the editor server report for: the fiscal quarter
+    /// holding `today`, since the last review (the newest `review/` tag, else a week ago).
+    pub fn current(config: &Config, today: NaiveDate, history: Option<&History>) -> ReportOptions {
         ReportOptions {
             as_of: today,
             period: Period::quarter_of(today, config.fiscal_year_start),
@@ -50,10 +46,8 @@ impl ReportOptions {
 }
 
 /// The newest `review/` tag on or before `today`, else a week before it.
-pub fn last_review(history: &Result<History, Unavailable>, today: NaiveDate) -> NaiveDate {
+pub fn last_review(history: Option<&History>, today: NaiveDate) -> NaiveDate {
     history
-        .as_ref()
-        .ok()
         .and_then(|h| h.last_review(today))
         .unwrap_or(today - Duration::days(7))
 }
