@@ -229,6 +229,40 @@ impl Reported for Assert {
     }
 }
 
+/// Runs git in `dir` away from the machine's config (no system or global config, a fixed
+/// identity, no signing), dated noon UTC on `date` when given; panics when git fails.
+pub fn git(dir: &Path, date: Option<&str>, args: &[&str]) {
+    let mut cmd = std::process::Command::new("git");
+    cmd.current_dir(dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE")
+        .args([
+            "-c",
+            "user.name=Sam Rivera",
+            "-c",
+            "user.email=sam@example.com",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ]);
+    if let Some(date) = date {
+        let when = format!("{date}T12:00:00 +0000");
+        cmd.env("GIT_AUTHOR_DATE", &when)
+            .env("GIT_COMMITTER_DATE", &when);
+    }
+    let output = cmd.args(args).output().expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// Whether `program` is on the PATH. When it is not, the test skips with a printed reason,
 /// unless `CI=true`, where a missing program must not hide a failure.
 pub fn have(program: &str) -> bool {

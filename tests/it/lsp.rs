@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::common::{have, md, TestVault};
+use crate::common::{self, have, md, TestVault};
 use crate::lsp_client::{apply, position, uri, Client};
 
 /// A deal with four problems (an amount with a currency sign, a misspelled stage, a US date, a
@@ -840,54 +840,35 @@ fn neovim_shows_the_diagnostics_and_completes() {
     assert_eq!(check, ["3:8", "4:7", "5:12", "7:16"]);
 }
 
-/// Runs git in `dir` as of `date` (noon UTC), with no user or system config.
-fn git(dir: &std::path::Path, date: &str, args: &[&str]) {
-    let when = format!("{date}T12:00:00 +0000");
-    let output = std::process::Command::new("git")
-        .current_dir(dir)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_DATE", &when)
-        .env("GIT_COMMITTER_DATE", &when)
-        .args([
-            "-c",
-            "user.name=Sam Rivera",
-            "-c",
-            "user.email=sam@example.com",
-        ])
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
 #[test]
 fn hover_tells_days_in_stage_and_pushes_from_git() {
     if !have("git") {
         return;
     }
     let vault = book(&FIXED.replace("stage: proposal", "stage: demo"));
-    git(vault.path(), "2026-10-01", &["init", "-q", "."]);
-    git(vault.path(), "2026-10-01", &["add", "-A"]);
-    git(vault.path(), "2026-10-01", &["commit", "-q", "-m", "book"]);
+    common::git(vault.path(), Some("2026-10-01"), &["init", "-q", "."]);
+    common::git(vault.path(), Some("2026-10-01"), &["add", "-A"]);
+    common::git(
+        vault.path(),
+        Some("2026-10-01"),
+        &["commit", "-q", "-m", "book"],
+    );
     std::fs::write(
         vault.join("deals/acme.md"),
         FIXED.replace("close_date: 2026-12-15", "close_date: 2026-11-30"),
     )
     .unwrap();
-    git(vault.path(), "2026-11-03", &["commit", "-qam", "proposal"]);
+    common::git(
+        vault.path(),
+        Some("2026-11-03"),
+        &["commit", "-qam", "proposal"],
+    );
     std::fs::write(vault.join("deals/acme.md"), FIXED).unwrap();
-    git(vault.path(), "2026-11-13", &["commit", "-qam", "pushed"]);
+    common::git(
+        vault.path(),
+        Some("2026-11-13"),
+        &["commit", "-qam", "pushed"],
+    );
 
     let mut client = Client::start(vault.path());
     let acme = uri(&vault.join("deals/acme.md"));

@@ -377,31 +377,12 @@ fn a_deals_history_is_a_timeline_when_the_vault_is_in_git() {
     let v = TestVault::new()
         .config("quota: { 2026-Q4: 100000 }\n")
         .file("deals/acme.md", common::CLEAN_DEAL);
-    let git = |args: &[&str], date: &str| {
-        let status = std::process::Command::new("git")
-            .current_dir(v.path())
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("HOME", v.path())
-            .env("GIT_AUTHOR_DATE", date)
-            .env("GIT_COMMITTER_DATE", date)
-            .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(status.status.success(), "{status:?}");
-    };
-    git(&["init", "-q", "."], "2026-11-01T12:00:00 +0000");
-    git(&["add", "-A"], "2026-11-01T12:00:00 +0000");
-    git(&["commit", "-qm", "one"], "2026-11-01T12:00:00 +0000");
+    common::git(v.path(), Some("2026-11-01"), &["init", "-q", "."]);
+    common::git(v.path(), Some("2026-11-01"), &["add", "-A"]);
+    common::git(v.path(), Some("2026-11-01"), &["commit", "-qm", "one"]);
     let text = common::CLEAN_DEAL.replace("stage: proposal", "stage: negotiation");
     std::fs::write(v.join("deals/acme.md"), text).expect("write");
-    git(&["commit", "-qam", "two"], "2026-11-10T12:00:00 +0000");
+    common::git(v.path(), Some("2026-11-10"), &["commit", "-qam", "two"]);
     let served = Served::vault(v.path(), &[]);
     let page = served.get("/deal/acme").text();
     let history = page

@@ -531,25 +531,6 @@ fn an_activity_note_that_links_the_deal_is_in_its_log() {
     assert!(log[0].ends_with("(meetings/2026-11-22-hank.md)"), "{text}");
 }
 
-/// Runs git in the vault, away from the machine's config, with fixed dates when given.
-fn git(v: &TestVault, args: &[&str], date: Option<&str>) {
-    let mut cmd = std::process::Command::new("git");
-    cmd.current_dir(v.path())
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", v.path())
-        .env_remove("GIT_DIR")
-        .env_remove("GIT_WORK_TREE")
-        .args(["-c", "user.name=Sam", "-c", "user.email=sam@example.com"])
-        .args(["-c", "commit.gpgsign=false"]);
-    if let Some(date) = date {
-        let when = format!("{date}T12:00:00 +0000");
-        cmd.env("GIT_AUTHOR_DATE", &when)
-            .env("GIT_COMMITTER_DATE", &when);
-    }
-    let status = cmd.args(args).status().expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
-
 #[test]
 fn a_deal_in_git_shows_its_history_events() {
     if !common::have("git") {
@@ -562,15 +543,19 @@ fn a_deal_in_git_shows_its_history_events() {
         config.replace("history: false", ""),
     )
     .unwrap();
-    git(&v, &["init", "-q"], None);
-    git(&v, &["add", "-A"], None);
-    git(&v, &["commit", "-q", "-m", "My book"], Some("2026-11-01"));
+    common::git(v.path(), None, &["init", "-q"]);
+    common::git(v.path(), None, &["add", "-A"]);
+    common::git(
+        v.path(),
+        Some("2026-11-01"),
+        &["commit", "-q", "-m", "My book"],
+    );
     v.cmd(&["set", "acme-platform-renewal", "close_date=2027-01-15"])
         .success();
-    git(
-        &v,
-        &["commit", "-q", "-am", "Acme slips"],
+    common::git(
+        v.path(),
         Some("2026-11-20"),
+        &["commit", "-q", "-am", "Acme slips"],
     );
 
     let deal = show_json(&v, &["acme-platform-renewal"]);
