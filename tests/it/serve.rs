@@ -756,6 +756,45 @@ fn a_stuck_client_does_not_block_the_others() {
     assert_eq!(served.get("/").status, 200);
 }
 
+/// A client that sends its request a byte at a time, each within the read timeout, still has
+/// only the request's whole time (10 s) to send it: 64 such clients would otherwise hold every
+/// connection for hours.
+#[test]
+fn a_request_sent_a_byte_at_a_time_is_cut_off_after_the_timeout() {
+    use std::io::Read;
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let mut slow = TcpStream::connect(&served.host).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("a timeout");
+    slow.write_all(b"GET /board HTTP/1.1\r\n")
+        .expect("a request line");
+    let start = Instant::now();
+    let mut buffer = [0u8; 256];
+    let closed = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server still waits for the request's head"
+        );
+        if slow.write_all(b"X").is_err() {
+            break start.elapsed();
+        }
+        match slow.read(&mut buffer) {
+            Ok(_) => break start.elapsed(),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break start.elapsed(),
+        }
+        std::thread::sleep(Duration::from_millis(450));
+    };
+    assert!(
+        closed >= Duration::from_secs(9),
+        "cut off early: {closed:?}"
+    );
+    assert_eq!(served.get("/board").status, 200);
+}
+
 #[test]
 fn beyond_this_computer_it_needs_a_token() {
     let v = example();
