@@ -90,18 +90,27 @@ pub fn rename(
     })
 }
 
-/// A new id is a file name: no folder, no dot in front, no control characters.
+/// A new id is a file name: no folder, no dot in front, no control characters, short enough
+/// for a file. It is also written as it is into every link to the record, so only letters,
+/// digits, spaces and `-_.`: YAML (`: `, `#`, quotes) or wikilink syntax (`]]`, `|`) would
+/// break the links it means to keep.
 fn check_id(id: &str) -> Result<(), String> {
     let fine = !id.is_empty()
         && !id.starts_with('.')
         && !id.contains(['/', '\\'])
-        && !id.chars().any(char::is_control);
-    if fine {
-        Ok(())
-    } else {
-        Err(format!(
+        && !id.chars().any(char::is_control)
+        && id.len() + ".md".len() <= 255;
+    if !fine {
+        return Err(format!(
             "\"{id}\" cannot be a file name: give an id like acme-renewal"
-        ))
+        ));
+    }
+    let plain = |c: char| c.is_alphanumeric() || " -_.".contains(c);
+    match id.chars().find(|&c| !plain(c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "\"{id}\" cannot be written in a link ({c:?}): give an id like acme-renewal"
+        )),
     }
 }
 

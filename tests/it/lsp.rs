@@ -673,6 +673,36 @@ fn rename_moves_the_file_and_rewrites_every_link() {
     assert!(why.contains("already has that id"), "{why}");
 }
 
+/// A new id that is a file name but no link: each link to the record is rewritten to it as it
+/// is, so `x: y` or `#x` would break the front matter (or turn the link into a comment) and
+/// `x]]y` or `a|b` the wikilinks; and a name too long for a file cannot be moved to.
+#[test]
+fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
+    let vault = book(FIXED);
+    let mut client = Client::start(vault.path());
+    let acme = uri(&vault.join("deals/acme.md"));
+    let long = "a".repeat(300);
+    for name in [
+        "x: y",
+        "#x",
+        "x]]y",
+        "a|b",
+        "[x",
+        "\"q\"",
+        "a#b",
+        long.as_str(),
+    ] {
+        let mut params = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+        params["newName"] = json!(name);
+        let refused = client.request("textDocument/rename", params);
+        let why = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(why.contains("cannot be"), "{name}: {refused}");
+    }
+    let mut fine = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+    fine["newName"] = json!("jane_smith-2.0 café");
+    client.result("textDocument/rename", fine);
+}
+
 #[test]
 fn bad_input_gets_errors_and_the_server_keeps_serving() {
     let vault = book(FIXED);
