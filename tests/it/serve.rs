@@ -964,3 +964,29 @@ fn a_broken_config_keeps_the_last_good_book_and_says_so() {
     let board = served.get("/board").text();
     assert!(!board.contains("serve-banner"), "{board}");
 }
+
+/// A config removed while serving (a branch without it checked out, an editor saving by
+/// delete and write) is a config that cannot be read: read on with the defaults, the vault
+/// would have no private fields, and the manager's pages would show them.
+#[test]
+fn a_removed_config_keeps_the_last_good_book_and_its_private_fields() {
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let page = "/contact/nancy-davolio?audience=manager";
+    let mine = served.get("/contact/nancy-davolio").text();
+    assert!(mine.contains("Seahawks"), "the rep sees the private field");
+    assert!(!served.get(page).text().contains("Seahawks"));
+    let mut events = served.events("");
+    let first = events.past(None, LIVE).expect("the current version");
+    let config = std::fs::read_to_string(v.join("dealbook.yaml")).expect("read");
+    std::fs::remove_file(v.join("dealbook.yaml")).expect("remove");
+    let removed = events.past(Some(first), LIVE).expect("an event");
+    let managers = served.get(page).text();
+    assert!(!managers.contains("Seahawks"), "{managers}");
+    let board = served.get("/board").text();
+    assert!(board.contains("dealbook.yaml cannot be read"), "{board}");
+    std::fs::write(v.join("dealbook.yaml"), &config).expect("write");
+    events.past(Some(removed), LIVE).expect("an event");
+    assert!(!served.get("/board").text().contains("serve-banner"));
+    assert!(!served.get(page).text().contains("Seahawks"));
+}
