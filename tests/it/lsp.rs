@@ -498,10 +498,29 @@ fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
 
 /// The text a quick fix makes of `text`, the file at `uri`.
 fn applied(action: &Value, uri: &str, text: &str) -> String {
-    let edits = action["edit"]["changes"][uri]
+    let changes = action["edit"]["documentChanges"]
         .as_array()
+        .expect("document changes");
+    let edit = changes
+        .iter()
+        .find(|c| c["textDocument"]["uri"] == uri)
         .expect("edits of the file");
-    apply(text, edits)
+    apply(text, edit["edits"].as_array().expect("edits"))
+}
+
+/// A quick fix names the version of the buffer it was made for, so an editor that has had
+/// more typing since refuses it rather than apply its positions to other text.
+#[test]
+fn a_quick_fix_is_for_the_version_it_was_made_from() {
+    let vault = book(DEAL);
+    let mut client = Client::start(vault.path());
+    let acme = client.open(&vault.join("deals/acme.md"), DEAL);
+    client.change(&acme, 7, DEAL);
+    let amount = actions(&mut client, &acme, 3);
+    let fix = titled(&amount, "Write amount as 48000");
+    let edit = &fix["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["uri"], acme, "{fix}");
+    assert_eq!(edit["textDocument"]["version"], 7, "{fix}");
 }
 
 #[test]
