@@ -14,6 +14,7 @@ use super::links::Target;
 use super::navigation;
 use super::text::Document;
 use super::workspace::Workspace;
+use crate::model::Kind;
 use crate::parse::front_matter::top_level_key;
 
 /// The id under the cursor: a link's target, or the file's own id on its title or name line.
@@ -68,6 +69,16 @@ pub fn rename(
     let new_path = old_path.with_file_name(format!("{new_id}.md"));
     if new_path == *old_path {
         return Err(format!("{} already has that id", old_path.display()));
+    }
+    // Ids are unique per kind across folders, and links find them in any case.
+    let taken = |id: &str| match target.record.kind {
+        Kind::Deal => vault.index.deal(id).map(|d| &d.record.path),
+        Kind::Contact => vault.index.contact(id).map(|c| &c.record.path),
+        Kind::Account => vault.index.account(id).map(|a| &a.record.path),
+    };
+    let other = taken(new_id).or_else(|| taken(&new_id.to_lowercase()));
+    if let Some(other) = other.filter(|p| *p != old_path) {
+        return Err(format!("{} already has the id {new_id}", other.display()));
     }
     if vault.root.join(&new_path).exists() {
         return Err(format!("{} already exists", new_path.display()));

@@ -722,6 +722,24 @@ fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
     client.result("textDocument/rename", fine);
 }
 
+/// Ids are file names in any folder: a new id another record of the kind has (in another
+/// folder, or written in other case) is taken, though no file of that name is beside it.
+/// Renamed to it, every rewritten link would find the other record.
+#[test]
+fn rename_refuses_an_id_another_record_has_in_another_folder() {
+    let bob = md(&["---", "name: Bob Berlin", "---"]);
+    let vault = book(FIXED).file("contacts/eu/bob.md", &bob);
+    let mut client = Client::start(vault.path());
+    let acme = uri(&vault.join("deals/acme.md"));
+    for name in ["bob", "BOB"] {
+        let mut params = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+        params["newName"] = json!(name);
+        let refused = client.request("textDocument/rename", params);
+        let why = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(why.contains("contacts/eu/bob.md"), "{name}: {refused}");
+    }
+}
+
 #[test]
 fn bad_input_gets_errors_and_the_server_keeps_serving() {
     let vault = book(FIXED);
