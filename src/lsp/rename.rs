@@ -16,6 +16,7 @@ use super::text::Document;
 use super::workspace::Workspace;
 use crate::model::Kind;
 use crate::parse::front_matter::top_level_key;
+use crate::parse::yaml;
 
 /// The id under the cursor: a link's target, or the file's own id on its title or name line.
 pub fn prepare(
@@ -103,8 +104,9 @@ pub fn rename(
 
 /// A new id is a file name: no folder, no dot in front, no control characters, short enough
 /// for a file. It is also written as it is into every link to the record, so only letters,
-/// digits, spaces and `-_.`: YAML (`: `, `#`, quotes) or wikilink syntax (`]]`, `|`) would
-/// break the links it means to keep.
+/// digits, spaces and `-_.`, and not a word YAML reads as another thing (`null`, `0x1f`):
+/// YAML (`: `, `#`, quotes) or wikilink syntax (`]]`, `|`) would break the links it means to
+/// keep.
 fn check_id(id: &str) -> Result<(), String> {
     let fine = !id.is_empty()
         && !id.starts_with('.')
@@ -118,7 +120,10 @@ fn check_id(id: &str) -> Result<(), String> {
     }
     let plain = |c: char| c.is_alphanumeric() || " -_.".contains(c);
     match id.chars().find(|&c| !plain(c)) {
-        None => Ok(()),
+        None if yaml::scalar(id) == id => Ok(()),
+        None => Err(format!(
+            "\"{id}\" cannot be written in a link: YAML reads it as something else than text; give an id like acme-renewal"
+        )),
         Some(c) => Err(format!(
             "\"{id}\" cannot be written in a link ({c:?}): give an id like acme-renewal"
         )),

@@ -694,7 +694,8 @@ fn rename_moves_the_file_and_rewrites_every_link() {
 
 /// A new id that is a file name but no link: each link to the record is rewritten to it as it
 /// is, so `x: y` or `#x` would break the front matter (or turn the link into a comment) and
-/// `x]]y` or `a|b` the wikilinks; and a name too long for a file cannot be moved to.
+/// `x]]y` or `a|b` the wikilinks, and `null` or `0x1f` would be read as no link or as `31`;
+/// and a name too long for a file cannot be moved to.
 #[test]
 fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
     let vault = book(FIXED);
@@ -702,6 +703,9 @@ fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
     let acme = uri(&vault.join("deals/acme.md"));
     let long = "a".repeat(300);
     for name in [
+        "null",
+        "0x1f",
+        "1e3",
         "x: y",
         "#x",
         "x]]y",
