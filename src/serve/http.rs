@@ -174,11 +174,16 @@ fn read_body(
 /// the answer.
 pub fn linger(stream: &mut TcpStream) {
     let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    // A second at most, however the rest trickles in.
+    let deadline = Instant::now() + Duration::from_secs(1);
     let mut sink = [0u8; 4096];
     let mut left: usize = 1024 * 1024;
     while left > 0 {
-        match stream.read(&mut sink) {
+        match read_by(
+            stream,
+            &mut sink,
+            deadline.min(Instant::now() + Duration::from_millis(200)),
+        ) {
             Ok(0) | Err(_) => break,
             Ok(n) => left = left.saturating_sub(n),
         }

@@ -795,6 +795,43 @@ fn a_request_sent_a_byte_at_a_time_is_cut_off_after_the_timeout() {
     assert_eq!(served.get("/board").status, 200);
 }
 
+/// After a refused request the server reads a little of what else was sent, so the client
+/// gets the answer; a client that keeps trickling bytes is not read for ever.
+#[test]
+fn a_refused_request_that_keeps_trickling_is_cut_off() {
+    use std::io::Read;
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let mut slow = TcpStream::connect(&served.host).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("a timeout");
+    slow.write_all(b"GET  /board HTTP/1.1\r\n")
+        .expect("a bad request line");
+    let start = Instant::now();
+    let mut buffer = [0u8; 4096];
+    let mut answer = Vec::new();
+    let closed = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the server still reads the refused request's rest"
+        );
+        if slow.write_all(b"X").is_err() {
+            break start.elapsed();
+        }
+        // The answer ends with the server's side shut for writing; it may still read.
+        match slow.read(&mut buffer) {
+            Ok(0) => {}
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break start.elapsed(),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(answer.starts_with(b"HTTP/1.1 400"), "after {closed:?}");
+}
+
 #[test]
 fn beyond_this_computer_it_needs_a_token() {
     let v = example();
