@@ -3,8 +3,6 @@
 //! a date written the way dealbook reads them, the missing contact or account of a broken
 //! link, a closed deal's close date, a log entry for today, a ticked task.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use lsp_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions,
@@ -33,6 +31,8 @@ pub struct File<'a> {
     pub doc: &'a Document,
     pub path: &'a std::path::Path,
     pub uri: Uri,
+    /// The buffer's version when the file is open in the editor.
+    pub version: Option<i32>,
     pub kind: Option<Kind>,
     pub today: NaiveDate,
 }
@@ -74,15 +74,22 @@ fn unquoted(value: &str) -> &str {
     value.trim().trim_matches(['"', '\''])
 }
 
-/// A fix that turns the file's text into `new`.
+/// A fix that turns the file's text into `new`, for the buffer's version it was made from:
+/// the editor refuses it once the buffer has changed, rather than apply it to other text.
 fn fix(file: &File, title: String, problem: Option<&Diagnostic>, new: &str) -> CodeAction {
-    let edit = edit_between(file.doc, new);
+    let edit = TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier {
+            uri: file.uri.clone(),
+            version: file.version,
+        },
+        edits: vec![OneOf::Left(edit_between(file.doc, new))],
+    };
     CodeAction {
         title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: problem.map(|d| vec![diagnostics::to_lsp(d, file.doc)]),
         edit: Some(WorkspaceEdit {
-            changes: Some(HashMap::from([(file.uri.clone(), vec![edit])])),
+            document_changes: Some(DocumentChanges::Edits(vec![edit])),
             ..WorkspaceEdit::default()
         }),
         ..CodeAction::default()

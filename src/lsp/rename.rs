@@ -14,7 +14,9 @@ use super::links::Target;
 use super::navigation;
 use super::text::Document;
 use super::workspace::Workspace;
+use crate::model::Kind;
 use crate::parse::front_matter::top_level_key;
+use crate::parse::yaml;
 
 /// The id under the cursor: a link's target, or the file's own id on its title or name line.
 pub fn prepare(
@@ -69,6 +71,16 @@ pub fn rename(
     if new_path == *old_path {
         return Err(format!("{} already has that id", old_path.display()));
     }
+    // Ids are unique per kind across folders, and links find them in any case.
+    let taken = |id: &str| match target.record.kind {
+        Kind::Deal => vault.index.deal(id).map(|d| &d.record.path),
+        Kind::Contact => vault.index.contact(id).map(|c| &c.record.path),
+        Kind::Account => vault.index.account(id).map(|a| &a.record.path),
+    };
+    let other = taken(new_id).or_else(|| taken(&new_id.to_lowercase()));
+    if let Some(other) = other.filter(|p| *p != old_path) {
+        return Err(format!("{} already has the id {new_id}", other.display()));
+    }
     if vault.root.join(&new_path).exists() {
         return Err(format!("{} already exists", new_path.display()));
     }
@@ -90,18 +102,31 @@ pub fn rename(
     })
 }
 
-/// A new id is a file name: no folder, no dot in front, no control characters.
+/// A new id is a file name: no folder, no dot in front, no control characters, short enough
+/// for a file. It is also written as it is into every link to the record, so only letters,
+/// digits, spaces and `-_.`, and not a word YAML reads as another thing (`null`, `0x1f`):
+/// YAML (`: `, `#`, quotes) or wikilink syntax (`]]`, `|`) would break the links it means to
+/// keep.
 fn check_id(id: &str) -> Result<(), String> {
     let fine = !id.is_empty()
         && !id.starts_with('.')
         && !id.contains(['/', '\\'])
-        && !id.chars().any(char::is_control);
-    if fine {
-        Ok(())
-    } else {
-        Err(format!(
+        && !id.chars().any(char::is_control)
+        && id.len() + ".md".len() <= 255;
+    if !fine {
+        return Err(format!(
             "\"{id}\" cannot be a file name: give an id like acme-renewal"
-        ))
+        ));
+    }
+    let plain = |c: char| c.is_alphanumeric() || " -_.".contains(c);
+    match id.chars().find(|&c| !plain(c)) {
+        None if yaml::scalar(id) == id => Ok(()),
+        None => Err(format!(
+            "\"{id}\" cannot be written in a link: YAML reads it as something else than text; give an id like acme-renewal"
+        )),
+        Some(c) => Err(format!(
+            "\"{id}\" cannot be written in a link ({c:?}): give an id like acme-renewal"
+        )),
     }
 }
 

@@ -124,6 +124,7 @@ pub fn answer(
                 doc: &doc,
                 path: &path,
                 uri: p.text_document.uri.clone(),
+                version: ws.open_document(&path).map(|d| d.version),
                 kind: kind_of(ws, &path),
                 today: ws.today(),
             };

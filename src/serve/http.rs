@@ -4,7 +4,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::TcpStream;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The most a request's line and headers may take.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -12,7 +12,7 @@ pub const MAX_HEAD: usize = 16 * 1024;
 pub const MAX_HEADERS: usize = 48;
 /// The most a request's body may take: a board move is a few dozen bytes.
 pub const MAX_BODY: usize = 16 * 1024;
-/// How long a client may take to send its request, or to take each part of the response.
+/// How long a client may take to send its whole request, or to take each part of the response.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A request, its path and query split and decoded.
@@ -55,9 +55,9 @@ pub enum ReadError {
 
 /// Reads one request from `stream`.
 pub fn read_request(stream: &mut TcpStream) -> Result<Request, ReadError> {
-    stream
-        .set_read_timeout(Some(TIMEOUT))
-        .map_err(|_| ReadError::Gone)?;
+    // One deadline for the whole request: a timeout per read alone lets a client that sends
+    // a byte at a time hold its connection for hours.
+    let deadline = Instant::now() + TIMEOUT;
     let mut buffer = Vec::with_capacity(2048);
     let mut chunk = [0u8; 4096];
     loop {
@@ -66,7 +66,7 @@ pub fn read_request(stream: &mut TcpStream) -> Result<Request, ReadError> {
         match parsed.parse(&buffer) {
             Ok(httparse::Status::Complete(head)) => {
                 let request = head_of(&parsed)?;
-                return read_body(stream, request, buffer.split_off(head));
+                return read_body(stream, request, buffer.split_off(head), deadline);
             }
             Ok(httparse::Status::Partial) => {}
             Err(httparse::Error::TooManyHeaders) => {
@@ -78,7 +78,7 @@ pub fn read_request(stream: &mut TcpStream) -> Result<Request, ReadError> {
             return Err(ReadError::Bad(431, "the request's headers are too large"));
         }
         let wanted = chunk.len().min(MAX_HEAD - buffer.len());
-        match stream.read(&mut chunk[..wanted]) {
+        match read_by(stream, &mut chunk[..wanted], deadline) {
             Ok(0) | Err(_) => return Err(ReadError::Gone),
             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
@@ -125,10 +125,21 @@ fn head_of(parsed: &httparse::Request) -> Result<Request, ReadError> {
     })
 }
 
+/// Reads what is there by `deadline`.
+fn read_by(stream: &mut TcpStream, into: &mut [u8], deadline: Instant) -> io::Result<usize> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::ErrorKind::TimedOut.into());
+    }
+    stream.set_read_timeout(Some(left))?;
+    stream.read(into)
+}
+
 fn read_body(
     stream: &mut TcpStream,
     mut request: Request,
     mut body: Vec<u8>,
+    deadline: Instant,
 ) -> Result<Request, ReadError> {
     if request.header("transfer-encoding").is_some() {
         return Err(ReadError::Bad(
@@ -146,13 +157,13 @@ fn read_body(
         return Err(ReadError::Bad(413, "the request's body is too large"));
     }
     body.truncate(length);
-    let missing = length - body.len();
-    if missing > 0 {
-        let start = body.len();
-        body.resize(length, 0);
-        stream
-            .read_exact(&mut body[start..])
-            .map_err(|_| ReadError::Gone)?;
+    let mut read = body.len();
+    body.resize(length, 0);
+    while read < length {
+        match read_by(stream, &mut body[read..], deadline) {
+            Ok(0) | Err(_) => return Err(ReadError::Gone),
+            Ok(n) => read += n,
+        }
     }
     request.body = body;
     Ok(request)
@@ -163,11 +174,16 @@ fn read_body(
 /// the answer.
 pub fn linger(stream: &mut TcpStream) {
     let _ = stream.shutdown(std::net::Shutdown::Write);
-    let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+    // A second at most, however the rest trickles in.
+    let deadline = Instant::now() + Duration::from_secs(1);
     let mut sink = [0u8; 4096];
     let mut left: usize = 1024 * 1024;
     while left > 0 {
-        match stream.read(&mut sink) {
+        match read_by(
+            stream,
+            &mut sink,
+            deadline.min(Instant::now() + Duration::from_millis(200)),
+        ) {
             Ok(0) | Err(_) => break,
             Ok(n) => left = left.saturating_sub(n),
         }

@@ -14,7 +14,7 @@ use notify_debouncer_full::{
 
 use super::changes::{classify, Change};
 use super::Vault;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Pos};
 use crate::model::Config;
 
 enum Message {
@@ -153,6 +153,17 @@ impl Changes {
     /// new config cannot be read), else only the changed record files are read again.
     pub fn apply(&self, vault: &mut Vault) -> Applied {
         if self.config {
+            // A config gone while watched is one that cannot be read, not a vault without one:
+            // the defaults would drop its private fields (the manager's copy showing them).
+            let config_file = vault.root.join(super::CONFIG_FILE);
+            if !config_file.exists() && vault.config != Config::default() {
+                return Applied::BadConfig(vec![Diagnostic::new(
+                    super::CONFIG_FILE,
+                    Pos::START,
+                    Code::Unreadable,
+                    "the file was removed",
+                )]);
+            }
             return match Vault::load_detail(&vault.root, vault.detail) {
                 Ok(reloaded) => {
                     *vault = reloaded;

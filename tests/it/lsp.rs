@@ -498,10 +498,29 @@ fn titled<'a>(actions: &'a [Value], title: &str) -> &'a Value {
 
 /// The text a quick fix makes of `text`, the file at `uri`.
 fn applied(action: &Value, uri: &str, text: &str) -> String {
-    let edits = action["edit"]["changes"][uri]
+    let changes = action["edit"]["documentChanges"]
         .as_array()
+        .expect("document changes");
+    let edit = changes
+        .iter()
+        .find(|c| c["textDocument"]["uri"] == uri)
         .expect("edits of the file");
-    apply(text, edits)
+    apply(text, edit["edits"].as_array().expect("edits"))
+}
+
+/// A quick fix names the version of the buffer it was made for, so an editor that has had
+/// more typing since refuses it rather than apply its positions to other text.
+#[test]
+fn a_quick_fix_is_for_the_version_it_was_made_from() {
+    let vault = book(DEAL);
+    let mut client = Client::start(vault.path());
+    let acme = client.open(&vault.join("deals/acme.md"), DEAL);
+    client.change(&acme, 7, DEAL);
+    let amount = actions(&mut client, &acme, 3);
+    let fix = titled(&amount, "Write amount as 48000");
+    let edit = &fix["edit"]["documentChanges"][0];
+    assert_eq!(edit["textDocument"]["uri"], acme, "{fix}");
+    assert_eq!(edit["textDocument"]["version"], 7, "{fix}");
 }
 
 #[test]
@@ -671,6 +690,58 @@ fn rename_moves_the_file_and_rewrites_every_link() {
     let refused = client.request("textDocument/rename", bad);
     let why = refused["error"]["message"].as_str().unwrap();
     assert!(why.contains("already has that id"), "{why}");
+}
+
+/// A new id that is a file name but no link: each link to the record is rewritten to it as it
+/// is, so `x: y` or `#x` would break the front matter (or turn the link into a comment) and
+/// `x]]y` or `a|b` the wikilinks, and `null` or `0x1f` would be read as no link or as `31`;
+/// and a name too long for a file cannot be moved to.
+#[test]
+fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
+    let vault = book(FIXED);
+    let mut client = Client::start(vault.path());
+    let acme = uri(&vault.join("deals/acme.md"));
+    let long = "a".repeat(300);
+    for name in [
+        "null",
+        "0x1f",
+        "1e3",
+        "x: y",
+        "#x",
+        "x]]y",
+        "a|b",
+        "[x",
+        "\"q\"",
+        "a#b",
+        long.as_str(),
+    ] {
+        let mut params = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+        params["newName"] = json!(name);
+        let refused = client.request("textDocument/rename", params);
+        let why = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(why.contains("cannot be"), "{name}: {refused}");
+    }
+    let mut fine = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+    fine["newName"] = json!("jane_smith-2.0 café");
+    client.result("textDocument/rename", fine);
+}
+
+/// Ids are file names in any folder: a new id another record of the kind has (in another
+/// folder, or written in other case) is taken, though no file of that name is beside it.
+/// Renamed to it, every rewritten link would find the other record.
+#[test]
+fn rename_refuses_an_id_another_record_has_in_another_folder() {
+    let bob = md(&["---", "name: Bob Berlin", "---"]);
+    let vault = book(FIXED).file("contacts/eu/bob.md", &bob);
+    let mut client = Client::start(vault.path());
+    let acme = uri(&vault.join("deals/acme.md"));
+    for name in ["bob", "BOB"] {
+        let mut params = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
+        params["newName"] = json!(name);
+        let refused = client.request("textDocument/rename", params);
+        let why = refused["error"]["message"].as_str().unwrap_or_default();
+        assert!(why.contains("contacts/eu/bob.md"), "{name}: {refused}");
+    }
 }
 
 #[test]

@@ -756,6 +756,82 @@ fn a_stuck_client_does_not_block_the_others() {
     assert_eq!(served.get("/").status, 200);
 }
 
+/// A client that sends its request a byte at a time, each within the read timeout, still has
+/// only the request's whole time (10 s) to send it: 64 such clients would otherwise hold every
+/// connection for hours.
+#[test]
+fn a_request_sent_a_byte_at_a_time_is_cut_off_after_the_timeout() {
+    use std::io::Read;
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let mut slow = TcpStream::connect(&served.host).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("a timeout");
+    slow.write_all(b"GET /board HTTP/1.1\r\n")
+        .expect("a request line");
+    let start = Instant::now();
+    let mut buffer = [0u8; 256];
+    let closed = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the server still waits for the request's head"
+        );
+        if slow.write_all(b"X").is_err() {
+            break start.elapsed();
+        }
+        match slow.read(&mut buffer) {
+            Ok(_) => break start.elapsed(),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break start.elapsed(),
+        }
+        std::thread::sleep(Duration::from_millis(450));
+    };
+    assert!(
+        closed >= Duration::from_secs(9),
+        "cut off early: {closed:?}"
+    );
+    assert_eq!(served.get("/board").status, 200);
+}
+
+/// After a refused request the server reads a little of what else was sent, so the client
+/// gets the answer; a client that keeps trickling bytes is not read for ever.
+#[test]
+fn a_refused_request_that_keeps_trickling_is_cut_off() {
+    use std::io::Read;
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let mut slow = TcpStream::connect(&served.host).expect("connect");
+    slow.set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("a timeout");
+    slow.write_all(b"GET  /board HTTP/1.1\r\n")
+        .expect("a bad request line");
+    let start = Instant::now();
+    let mut buffer = [0u8; 4096];
+    let mut answer = Vec::new();
+    let closed = loop {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the server still reads the refused request's rest"
+        );
+        if slow.write_all(b"X").is_err() {
+            break start.elapsed();
+        }
+        // The answer ends with the server's side shut for writing; it may still read.
+        match slow.read(&mut buffer) {
+            Ok(0) => {}
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => break start.elapsed(),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(answer.starts_with(b"HTTP/1.1 400"), "after {closed:?}");
+}
+
 #[test]
 fn beyond_this_computer_it_needs_a_token() {
     let v = example();
@@ -924,4 +1000,30 @@ fn a_broken_config_keeps_the_last_good_book_and_says_so() {
     events.past(Some(broken), LIVE).expect("an event");
     let board = served.get("/board").text();
     assert!(!board.contains("serve-banner"), "{board}");
+}
+
+/// A config removed while serving (a branch without it checked out, an editor saving by
+/// delete and write) is a config that cannot be read: read on with the defaults, the vault
+/// would have no private fields, and the manager's pages would show them.
+#[test]
+fn a_removed_config_keeps_the_last_good_book_and_its_private_fields() {
+    let v = example();
+    let served = Served::vault(v.path(), &[]);
+    let page = "/contact/nancy-davolio?audience=manager";
+    let mine = served.get("/contact/nancy-davolio").text();
+    assert!(mine.contains("Seahawks"), "the rep sees the private field");
+    assert!(!served.get(page).text().contains("Seahawks"));
+    let mut events = served.events("");
+    let first = events.past(None, LIVE).expect("the current version");
+    let config = std::fs::read_to_string(v.join("dealbook.yaml")).expect("read");
+    std::fs::remove_file(v.join("dealbook.yaml")).expect("remove");
+    let removed = events.past(Some(first), LIVE).expect("an event");
+    let managers = served.get(page).text();
+    assert!(!managers.contains("Seahawks"), "{managers}");
+    let board = served.get("/board").text();
+    assert!(board.contains("dealbook.yaml cannot be read"), "{board}");
+    std::fs::write(v.join("dealbook.yaml"), &config).expect("write");
+    events.past(Some(removed), LIVE).expect("an event");
+    assert!(!served.get("/board").text().contains("serve-banner"));
+    assert!(!served.get(page).text().contains("Seahawks"));
 }
