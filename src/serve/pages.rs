@@ -348,7 +348,9 @@ struct FileProblems<'a> {
 struct Problem<'a> {
     #[serde(flatten)]
     diagnostic: &'a Diagnostic,
-    href: String,
+    /// None in the manager's copy: the manager cannot open the rep's files, and the link
+    /// would tell where on the rep's computer the vault lives.
+    href: Option<String>,
 }
 
 /// The editor link of a problem: `pattern` with `{path}` (the file's absolute path without
@@ -385,7 +387,7 @@ pub fn check(book: &Book, templates: &Templates, view: &View, editor_url: &str) 
         let path = d.path.to_string_lossy().replace('\\', "/");
         let problem = Problem {
             diagnostic: d,
-            href: editor_link(editor_url, &vault.root, d),
+            href: (view.audience == Audience::Me).then(|| editor_link(editor_url, &vault.root, d)),
         };
         match files.last_mut() {
             Some(file) if file.path == path => file.problems.push(problem),

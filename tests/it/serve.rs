@@ -430,6 +430,12 @@ fn the_check_page_groups_problems_by_file_with_editor_links() {
         encoded.join("/")
     );
     assert!(page.contains(&link), "{link} in {page}");
+    // The manager's copy lists the problem without a link into the rep's computer.
+    let managers = served.get("/check?audience=manager").text();
+    assert!(managers.contains("<h2>deals/bad.md</h2>"), "{managers}");
+    assert!(managers.contains("3:9</span>"), "{managers}");
+    assert!(!managers.contains("idea://"), "{managers}");
+    assert!(!managers.contains(&encoded.join("/")), "{managers}");
 }
 
 #[test]
