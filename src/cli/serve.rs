@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 
-use dealbook::serve::{Options, Server, StartError, DEFAULT_PORT};
+use dealbook::serve::{Options, Server, StartError, DEFAULT_EDITOR_URL, DEFAULT_PORT};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,11 +23,7 @@ pub struct Args {
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
     /// The check page's "open in editor" link: {path} (absolute, without its leading /), {line}, {col}.
-    #[arg(
-        long,
-        value_name = "PATTERN",
-        default_value = "vscode://file/{path}:{line}:{col}"
-    )]
+    #[arg(long, value_name = "PATTERN", default_value = DEFAULT_EDITOR_URL)]
     editor_url: String,
 }
 

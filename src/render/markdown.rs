@@ -28,7 +28,9 @@ pub fn to_html(text: &str) -> String {
             title,
             id,
         }) => {
-            let safe = is_safe_url(&dest_url);
+            // An autolinked address (`<jane@acme.com>`) comes without its `mailto:`, which the
+            // HTML writer adds.
+            let safe = link_type == LinkType::Email || is_safe_url(&dest_url);
             open.push(safe);
             safe.then_some(Event::Start(Tag::Link {
                 link_type,
@@ -84,6 +86,12 @@ mod tests {
         assert!(out.contains("<a href=\"mailto:a@b.c\">c</a>"), "{out}");
         assert!(
             out.contains("<a href=\"https://example.com/i.png\">i</a>"),
+            "{out}"
+        );
+        // An autolinked address is a mail link too.
+        let out = to_html("Write to <jane@acme.com>.");
+        assert!(
+            out.contains("<a href=\"mailto:jane@acme.com\">jane@acme.com</a>"),
             "{out}"
         );
     }

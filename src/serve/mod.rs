@@ -32,6 +32,8 @@ use crate::vault::watch::{self, Next, Watcher};
 
 /// The port `serve` listens on unless told otherwise.
 pub const DEFAULT_PORT: u16 = 8412;
+/// The check page's link into the rep's editor, unless `--editor-url` gives another.
+pub const DEFAULT_EDITOR_URL: &str = "vscode://file/{path}:{line}:{col}";
 
 /// How long the vault must be quiet before pages refresh: shorter than `watch`'s, since a
 /// refresh is cheap and a page should follow an edit at once.
@@ -58,7 +60,7 @@ impl Options {
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: DEFAULT_PORT,
             access_token: None,
-            editor_url: "vscode://file/{path}:{line}:{col}".to_string(),
+            editor_url: DEFAULT_EDITOR_URL.to_string(),
             today,
         }
     }
@@ -75,6 +77,8 @@ pub enum StartError {
     },
     #[error("{host} is not this computer: listening there needs --token, which every visitor must then give")]
     NeedsToken { host: IpAddr },
+    #[error("a --token is letters, digits, `-`, `_` and `.` only, so that it fits a URL and a cookie as it is")]
+    BadToken,
     #[error("cannot listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -122,6 +126,14 @@ impl Server {
     pub fn start(root: &Path, options: Options) -> Result<Server, StartError> {
         if !options.host.is_loopback() && options.access_token.is_none() {
             return Err(StartError::NeedsToken { host: options.host });
+        }
+        let plain = |t: &String| {
+            !t.is_empty()
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        };
+        if options.access_token.as_ref().is_some_and(|t| !plain(t)) {
+            return Err(StartError::BadToken);
         }
         let root = root.canonicalize().map_err(|source| StartError::Root {
             path: root.to_path_buf(),

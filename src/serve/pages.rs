@@ -424,10 +424,11 @@ struct Marked<'a> {
     left_out: &'a [String],
 }
 
-/// The ids of the records the rep sees and the manager does not.
+/// The ids of the deals the rep sees and the manager does not (the prep sheet marks deals).
 fn left_out(mine: &Index, theirs: &Index) -> Vec<String> {
-    let ids =
-        |index: &Index| -> HashSet<String> { index.records().map(|r| r.id.clone()).collect() };
+    let ids = |index: &Index| -> HashSet<String> {
+        index.deals.iter().map(|d| d.record.id.clone()).collect()
+    };
     let shown = ids(theirs);
     let mut out: Vec<String> = ids(mine)
         .into_iter()

@@ -868,6 +868,18 @@ fn beyond_this_computer_it_needs_a_token() {
     let again = served.get_with("/board", &[&format!("Cookie: {pair}")]);
     assert_eq!(again.status, 200);
     assert_eq!(served.get("/board?token=wrong").status, 401);
+    // A token that would not survive a cookie is refused at the start.
+    let refused = common::dealbook()
+        .arg("--vault")
+        .arg(v.path())
+        .args(["serve", "--port", "0", "--token", "a;b c"])
+        .assert()
+        .code(2);
+    assert!(
+        common::stderr(&refused).contains("--token is letters"),
+        "{}",
+        common::stderr(&refused)
+    );
 }
 
 /// The side-by-side view: the rep's prep sheet with what the manager's copy leaves out marked,
