@@ -14,7 +14,6 @@ use super::links::Target;
 use super::navigation;
 use super::text::Document;
 use super::workspace::Workspace;
-use crate::model::Kind;
 use crate::parse::front_matter::top_level_key;
 use crate::parse::yaml;
 
@@ -71,13 +70,8 @@ pub fn rename(
     if new_path == *old_path {
         return Err(format!("{} already has that id", old_path.display()));
     }
-    // Ids are unique per kind across folders, and links find them in any case.
-    let taken = |id: &str| match target.record.kind {
-        Kind::Deal => vault.index.deal(id).map(|d| &d.record.path),
-        Kind::Contact => vault.index.contact(id).map(|c| &c.record.path),
-        Kind::Account => vault.index.account(id).map(|a| &a.record.path),
-    };
-    let other = taken(new_id).or_else(|| taken(&new_id.to_lowercase()));
+    // Ids are unique per kind across folders.
+    let other = vault.index.id_taken(target.record.kind, new_id);
     if let Some(other) = other.filter(|p| *p != old_path) {
         return Err(format!("{} already has the id {new_id}", other.display()));
     }

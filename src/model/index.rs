@@ -316,6 +316,19 @@ impl Index {
         broken
     }
 
+    /// The file of the record of `kind` with the id `id` in any case: links find ids in any
+    /// case, so two ids that differ only in case would be one id to them.
+    pub fn id_taken(&self, kind: Kind, id: &str) -> Option<&Path> {
+        let wanted = id.to_lowercase();
+        let same = |r: &&Record| r.id.to_lowercase() == wanted;
+        let found = match kind {
+            Kind::Deal => self.deals.iter().map(|d| &d.record).find(same),
+            Kind::Contact => self.contacts.iter().map(|c| &c.record).find(same),
+            Kind::Account => self.accounts.iter().map(|a| &a.record).find(same),
+        };
+        found.map(|r| r.path.as_path())
+    }
+
     /// Every deal's, contact's and account's record, in that order.
     pub fn records(&self) -> impl Iterator<Item = &Record> {
         let deals = self.deals.iter().map(|d| &d.record);

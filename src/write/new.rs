@@ -53,16 +53,12 @@ pub fn from_template(
     }
     let folder = config.folders.of(kind).first().map_or("", String::as_str);
     let path = Path::new(folder).join(format!("{id}.md"));
-    let taken = match kind {
-        Kind::Deal => vault.index.deal(&id).map(|d| &d.record.path),
-        Kind::Contact => vault.index.contact(&id).map(|c| &c.record.path),
-        Kind::Account => vault.index.account(&id).map(|a| &a.record.path),
-    };
+    let taken = vault.index.id_taken(kind, &id);
     if vault.root.join(&path).exists() || taken.is_some() {
         return Err(NewError::Taken {
             kind,
+            existing: taken.map_or(path, Path::to_path_buf),
             id,
-            existing: taken.cloned().unwrap_or(path),
         });
     }
     let templates = Templates::new(Some(&vault.root), &config.limits);

@@ -551,6 +551,19 @@ fn new_refuses_to_overwrite() {
 }
 
 #[test]
+fn new_refuses_an_id_another_record_has_in_another_case() {
+    let vault = Vault::new();
+    // Links find ids in any case: `acme-renewal` would be one id with `Acme-Renewal`.
+    vault.write(
+        "deals/Acme-Renewal.md",
+        "---\ntitle: Acme renewal\nstage: demo\n---\n",
+    );
+    let run = vault.run(&["new", "deal", "Acme renewal"]).usage_error();
+    assert!(run.stderr.contains("deals/Acme-Renewal.md"), "{}", run.stderr);
+    assert_eq!(vault.files(), ["dealbook.yaml", "deals/Acme-Renewal.md"]);
+}
+
+#[test]
 fn new_contact_and_account_go_in_their_folders() {
     let vault = Vault::new();
     let run = vault

@@ -732,15 +732,23 @@ fn rename_refuses_an_id_that_cannot_be_written_as_a_link() {
 #[test]
 fn rename_refuses_an_id_another_record_has_in_another_folder() {
     let bob = md(&["---", "name: Bob Berlin", "---"]);
-    let vault = book(FIXED).file("contacts/eu/bob.md", &bob);
+    let carol = md(&["---", "name: Carol Cologne", "---"]);
+    let vault = book(FIXED)
+        .file("contacts/eu/bob.md", &bob)
+        .file("contacts/eu/Carol.md", &carol);
     let mut client = Client::start(vault.path());
     let acme = uri(&vault.join("deals/acme.md"));
-    for name in ["bob", "BOB"] {
+    // An id taken in any case: links would find either record.
+    for (name, other) in [
+        ("bob", "contacts/eu/bob.md"),
+        ("BOB", "contacts/eu/bob.md"),
+        ("carol", "contacts/eu/Carol.md"),
+    ] {
         let mut params = json!({"textDocument": {"uri": acme}, "position": position(6, 12)});
         params["newName"] = json!(name);
         let refused = client.request("textDocument/rename", params);
         let why = refused["error"]["message"].as_str().unwrap_or_default();
-        assert!(why.contains("contacts/eu/bob.md"), "{name}: {refused}");
+        assert!(why.contains(other), "{name}: {refused}");
     }
 }
 
