@@ -22,7 +22,7 @@ use dealbook::metrics::rules;
 use dealbook::model::{Audience, Kind};
 use dealbook::parse::{parse_file_with, Detail};
 use dealbook::render::Sections;
-use dealbook::{diagnostic, render, Vault};
+use dealbook::{render, Vault};
 
 fn main() {
     divan::main();
@@ -101,12 +101,7 @@ fn bench_parse(bencher: divan::Bencher, size: &str) {
 fn bench_check(bencher: divan::Bencher, size: &str) {
     let vault = loaded(size);
     let today = common::anchor();
-    bencher.bench(|| {
-        let mut all = vault.index.diagnostics.clone();
-        all.extend(rules::warnings(&vault.index, &vault.config, today));
-        diagnostic::sort(&mut all);
-        all.len()
-    });
+    bencher.bench(|| rules::check(&vault.index, &vault.config, today).len());
 }
 
 /// What `pipeline` / `prep` do after loading: the context for the rep, then the template.

@@ -4,7 +4,7 @@ use super::output::TextOrJson;
 use std::process::ExitCode;
 
 use dealbook::metrics::rules;
-use dealbook::{diagnostic, Diagnostic};
+use dealbook::Diagnostic;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,9 +30,7 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(1));
         }
     };
-    let mut diagnostics: Vec<Diagnostic> = vault.index.diagnostics.clone();
-    diagnostics.extend(rules::warnings(&vault.index, &vault.config, env.today()));
-    diagnostic::sort(&mut diagnostics);
+    let mut diagnostics = rules::check(&vault.index, &vault.config, env.today());
     for d in &mut diagnostics {
         d.path = super::display_path(&vault.root, &d.path);
     }

@@ -107,12 +107,7 @@ fn adopt(
     let vault = dealbook::Vault::load(dir).map_err(|_| {
         anyhow::anyhow!("the proposed {CONFIG_FILE} does not load; please report this")
     })?;
-    let mut diagnostics = vault.index.diagnostics.clone();
-    diagnostics.extend(dealbook::metrics::rules::warnings(
-        &vault.index,
-        &vault.config,
-        env.today(),
-    ));
+    let diagnostics = dealbook::metrics::rules::check(&vault.index, &vault.config, env.today());
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     out.push_str(&format!(
         "`dealbook check` now says: {} checked: {} and {}\n",

@@ -18,12 +18,8 @@ use crate::write::edit;
 /// Every problem `check` reports, by file.
 pub fn all(vault: &Vault, today: NaiveDate) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
     let mut by_file: BTreeMap<PathBuf, Vec<Diagnostic>> = BTreeMap::new();
-    let warnings = rules::warnings(&vault.index, &vault.config, today);
-    for d in vault.index.diagnostics.iter().cloned().chain(warnings) {
+    for d in rules::check(&vault.index, &vault.config, today) {
         by_file.entry(d.path.clone()).or_default().push(d);
-    }
-    for problems in by_file.values_mut() {
-        diagnostic::sort(problems);
     }
     by_file
 }

@@ -372,14 +372,16 @@ pub fn deal_warnings(deal: &Deal, config: &Config, today: NaiveDate) -> Vec<Diag
         .collect()
 }
 
-/// Data hygiene (seed 001): `check`'s warnings for every deal as of `today`, sorted like the
-/// index's diagnostics.
-pub fn warnings(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
-    let mut found: Vec<Diagnostic> = index
-        .deals
-        .iter()
-        .flat_map(|deal| deal_warnings(deal, config, today))
-        .collect();
+/// Every problem `check` reports as of `today`: the files' own and the links' (from the index)
+/// and the data hygiene warnings of seed 001 for every deal, sorted.
+pub fn check(index: &Index, config: &Config, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut found = index.diagnostics.clone();
+    found.extend(
+        index
+            .deals
+            .iter()
+            .flat_map(|deal| deal_warnings(deal, config, today)),
+    );
     diagnostic::sort(&mut found);
     found
 }

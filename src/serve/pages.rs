@@ -373,8 +373,7 @@ fn editor_link(pattern: &str, root: &Path, diagnostic: &Diagnostic) -> String {
 pub fn check(book: &Book, templates: &Templates, view: &View, editor_url: &str) -> Page {
     let vault = &book.vault;
     let index = vault.index_for(view.audience);
-    let mut found: Vec<Diagnostic> = index.diagnostics.clone();
-    found.extend(rules::warnings(index, &vault.config, book.today()));
+    let mut found = rules::check(index, &vault.config, book.today());
     if view.audience == Audience::Me {
         found.extend(book.config_problems.iter().cloned());
     }
