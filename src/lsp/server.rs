@@ -143,7 +143,7 @@ fn handshake<W: Write>(
             }
             Ok(Incoming::Closed) => return Ok(Err(Ending::InputClosed)),
             Ok(Incoming::Message(Message::Request(request))) => request,
-            Ok(Incoming::Message(_) | Incoming::FilesChanged(_)) => continue,
+            Ok(Incoming::Message(_) | Incoming::FilesChanged(_) | Incoming::EventsLost) => continue,
         };
         if request.method != ask::Initialize::METHOD {
             out.error(
@@ -259,6 +259,11 @@ impl<W: Write> Server<W> {
                 Incoming::FilesChanged(paths) => {
                     if !self.shutdown {
                         self.update("the changed files", |ws| ws.files_changed(&paths))?;
+                    }
+                }
+                Incoming::EventsLost => {
+                    if !self.shutdown {
+                        self.update("the vault", Workspace::reload)?;
                     }
                 }
                 Incoming::Message(Message::Request(request)) => self.answer(request)?,

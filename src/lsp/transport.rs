@@ -25,6 +25,9 @@ pub enum Incoming {
     Malformed(String),
     /// Files changed on the disk (absolute paths), seen by dealbook's own watcher.
     FilesChanged(Vec<PathBuf>),
+    /// dealbook's own watcher failed (events lost when the system's queue overflows, as in a
+    /// big checkout): any file may have changed, so the vault is read again, as `serve` does.
+    EventsLost,
     /// The input ended.
     Closed,
 }

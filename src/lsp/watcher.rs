@@ -22,6 +22,7 @@ pub type Watcher = Debouncer<RecommendedWatcher, RecommendedCache>;
 pub fn watch(root: &Path, sender: Sender<Incoming>) -> Result<Watcher, String> {
     let mut debouncer = new_debouncer(SETTLE, None, move |result: DebounceEventResult| {
         let Ok(events) = result else {
+            let _ = sender.send(Incoming::EventsLost);
             return;
         };
         // Reading a file is not a change.

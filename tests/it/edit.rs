@@ -559,7 +559,11 @@ fn new_refuses_an_id_another_record_has_in_another_case() {
         "---\ntitle: Acme renewal\nstage: demo\n---\n",
     );
     let run = vault.run(&["new", "deal", "Acme renewal"]).usage_error();
-    assert!(run.stderr.contains("deals/Acme-Renewal.md"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("deals/Acme-Renewal.md"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(vault.files(), ["dealbook.yaml", "deals/Acme-Renewal.md"]);
 }
 
