@@ -302,7 +302,7 @@ fn log_today(file: &File, problems: &[Diagnostic]) -> Option<CodeAction> {
 
 /// The one edit that turns the document's text into `new`: what lies between the text both
 /// share at the start and at the end.
-pub fn edit_between(doc: &Document, new: &str) -> TextEdit {
+fn edit_between(doc: &Document, new: &str) -> TextEdit {
     let old = doc.text.as_str();
     let mut start = old
         .bytes()

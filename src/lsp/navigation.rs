@@ -26,7 +26,7 @@ pub fn definition(ws: &Workspace, doc: &Document, offset: usize) -> Option<Locat
 }
 
 /// The record a position is about: the one a link there names, else the file's own.
-pub fn target_at<'a>(
+fn target_at<'a>(
     vault: &'a Vault,
     doc: &Document,
     path: &Path,

@@ -221,7 +221,7 @@ pub fn records(index: &Index, config: &Config, listing: Listing, bodies: bool) -
 }
 
 /// The columns `list` shows as a table.
-pub fn table_columns(listing: Listing) -> &'static [&'static str] {
+fn table_columns(listing: Listing) -> &'static [&'static str] {
     match listing {
         Listing::Deals => &[
             "id",

@@ -11,10 +11,10 @@ mod book;
 mod edits;
 mod events;
 mod frame;
-pub mod http;
+mod http;
 mod pages;
 mod routes;
-pub mod security;
+mod security;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -25,7 +25,6 @@ use std::thread;
 use std::time::Duration;
 
 pub use book::Today;
-pub use edits::content_hash;
 
 use crate::diagnostic::Diagnostic;
 use crate::vault::watch::{self, Next, Watcher};
