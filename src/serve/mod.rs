@@ -147,6 +147,7 @@ impl Server {
             .map_err(|source| StartError::Listen { address, source })?;
         let session = security::random_token().map_err(StartError::Random)?;
         let host = match options.host {
+            IpAddr::V6(v6) if v6.is_unspecified() => "[::1]".to_string(),
             IpAddr::V6(v6) => format!("[{v6}]"),
             v4 => v4.to_string(),
         };
