@@ -44,16 +44,33 @@
     if (waiting) { waiting = false; setTimeout(refresh, 0); }
   });
 
-  const events = new EventSource("/events");
-  // Says whether the page is following the vault (the navigation's "live" mark).
-  events.addEventListener("open", () => { document.body.dataset.live = "on"; });
-  events.addEventListener("error", () => { document.body.dataset.live = "off"; });
-  events.addEventListener("change", (event) => {
-    if (event.data !== shown) {
-      shown = event.data;
-      refresh();
+  // Follows the vault while the tab is shown. A hidden tab lets go of its event stream: a
+  // browser keeps only a few connections open to one server, and each tab's stream holds one.
+  // Shown again, it follows again; the stream's first event is the current version, so a page
+  // that missed a change refreshes at once.
+  let events = null;
+  function follow() {
+    events = new EventSource("/events");
+    // Says whether the page is following the vault (the navigation's "live" mark).
+    events.addEventListener("open", () => { document.body.dataset.live = "on"; });
+    events.addEventListener("error", () => { document.body.dataset.live = "off"; });
+    events.addEventListener("change", (event) => {
+      if (event.data !== shown) {
+        shown = event.data;
+        refresh();
+      }
+    });
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden && events) {
+      events.close();
+      events = null;
+      document.body.dataset.live = "off";
+    } else if (!document.hidden && !events) {
+      follow();
     }
   });
+  if (!document.hidden) follow();
 
   // The board: drag a card onto a stage.
   let dragged = null;

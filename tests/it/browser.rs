@@ -430,6 +430,29 @@ fn the_board_in_a_browser_follows_the_files_and_moves_deals() {
         true,
         "the page reloaded"
     );
+    // A hidden tab lets go of its event stream; shown again, it catches up with what it missed.
+    let shown = |shown: bool| {
+        format!(
+            "(() => {{ Object.defineProperty(document, 'hidden', {{ value: {}, configurable: true }}); \
+             document.dispatchEvent(new Event('visibilitychange')); return true; }})()",
+            !shown
+        )
+    };
+    browser.eval(&shown(false));
+    assert_eq!(browser.eval("document.body.dataset.live"), "off");
+    let saved = std::fs::read_to_string(&path).expect("read");
+    std::fs::write(&path, saved.replace("amount: 52500", "amount: 53000")).expect("write");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(browser.eval(amount), "$52,500", "a hidden tab followed");
+    browser.eval(&shown(true));
+    browser.until(
+        "the change missed while hidden",
+        &format!("{amount} === '$53,000'"),
+    );
+    browser.until(
+        "the event stream again",
+        "document.body.dataset.live === 'on'",
+    );
     // Drag the card onto Negotiation, as a mouse would (the page's own handlers run).
     browser.eval(
         "(() => {
