@@ -45,7 +45,8 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
             }
             return Err(super::DataErrors.into());
         }
-        // It could not start (a port taken, an address needing --token): exit status 2.
+        // It could not start (a port taken, an address needing --token, no file watcher, no
+        // random numbers): exit status 2, as for a command that cannot run.
         Err(e) => return Err(super::UsageError(e.to_string()).into()),
     };
     let url = server.url();

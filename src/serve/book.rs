@@ -62,7 +62,7 @@ impl Book {
         hashes
             .entry(relative.to_path_buf())
             .or_insert_with(|| {
-                crate::vault::read_regular_file(&self.vault.root.join(relative), u64::MAX / 2)
+                crate::vault::read_inside(&self.vault.root, relative, u64::MAX / 2)
                     .map(|bytes| super::edits::content_hash(&bytes))
                     .unwrap_or_default()
             })
