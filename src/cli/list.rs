@@ -133,12 +133,12 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
 /// The deals table's last line: how many, and their amount and weighted amount in the base
 /// currency (deals without an amount or a rate count in neither).
 fn totals(rows: &[Row], base: &str) -> String {
-    let sum = |field: &str| -> f64 { rows.iter().filter_map(|r| r[field].as_f64()).sum() };
+    let totals = rows::totals(rows);
     let money = |n: f64| dealbook::render::filters::format_money(n, base);
     format!(
         "{}: {} · weighted {} ({base})\n",
-        super::output::plural(rows.len(), "deal"),
-        money(sum("base_amount")),
-        money(sum("weighted"))
+        super::output::plural(totals.count, "deal"),
+        money(totals.amount),
+        money(totals.weighted)
     )
 }

@@ -252,6 +252,25 @@ pub fn columns(listing: Listing, rows: &[Row]) -> Vec<String> {
         .collect()
 }
 
+/// How many deal rows, and their amount and weighted amount in the base currency (a deal
+/// without an amount or a rate counts in neither): the last line of `list deals` and of the
+/// browser's deals table.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Totals {
+    pub count: usize,
+    pub amount: f64,
+    pub weighted: f64,
+}
+
+pub fn totals(rows: &[Row]) -> Totals {
+    let sum = |field: &str| -> f64 { rows.iter().filter_map(|r| r[field].as_f64()).sum() };
+    Totals {
+        count: rows.len(),
+        amount: sum("base_amount"),
+        weighted: sum("weighted"),
+    }
+}
+
 /// `--sort a,-b`: by each field in turn, `-` descending; the listing's own order breaks ties.
 pub fn sort(rows: &mut [Row], keys: &[String]) {
     rows.sort_by(|a, b| {

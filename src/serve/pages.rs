@@ -124,7 +124,7 @@ struct DealsPage {
     error: Option<crate::query::QueryError>,
     columns: Vec<Column>,
     rows: Vec<Line>,
-    totals: Totals,
+    totals: rows::Totals,
 }
 
 #[derive(Serialize)]
@@ -139,13 +139,6 @@ struct Column {
 struct Line {
     href: String,
     cells: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Totals {
-    count: usize,
-    amount: f64,
-    weighted: f64,
 }
 
 const NUMERIC: [&str; 7] = [
@@ -235,12 +228,7 @@ pub fn deals(book: &Book, templates: &Templates, view: &View, request: &Request)
             }
         })
         .collect();
-    let sum = |field: &str| -> f64 { rows.iter().filter_map(|r| r[field].as_f64()).sum() };
-    let totals = Totals {
-        count: rows.len(),
-        amount: sum("base_amount"),
-        weighted: sum("weighted"),
-    };
+    let totals = rows::totals(&rows);
     let lines = rows
         .iter()
         .map(|row| Line {
