@@ -19,8 +19,7 @@ use crate::parse::front_matter::top_level_key;
 use crate::vault::Vault;
 use crate::write::import::cells;
 use crate::write::import::maps::DateOrder;
-use crate::write::values::{self, Quoting};
-use crate::write::{edit, new};
+use crate::write::{edit, new, record};
 
 /// How many stages a did-you-mean offers at most.
 const STAGE_GUESSES: usize = 3;
@@ -97,9 +96,15 @@ fn fix(file: &File, title: String, problem: Option<&Diagnostic>, new: &str) -> C
 }
 
 /// `set KEY=VALUE`'s edit of the file's text.
-fn set(file: &File, key: &str, value: &str, written: &str) -> Option<String> {
-    let yaml = values::to_yaml(key, value, &file.vault.config, Quoting::of(written)).ok()?;
-    edit::set(&file.doc.text, &[key], &yaml).ok()
+fn set(file: &File, key: &str, value: &str) -> Option<String> {
+    let assignment = [format!("{key}={value}")];
+    record::assign(
+        &file.vault.config,
+        file.doc.text.clone(),
+        &assignment,
+        &mut Vec::new(),
+    )
+    .ok()
 }
 
 /// The stages (by id or alias) nearest to what is written.
@@ -136,7 +141,7 @@ fn stage_guesses(file: &File, problem: &Diagnostic) -> Vec<CodeAction> {
         .iter()
         .enumerate()
         .filter_map(|(i, id)| {
-            let text = set(file, key, id, written)?;
+            let text = set(file, key, id)?;
             let mut action = fix(file, format!("Did you mean `{id}`?"), Some(problem), &text);
             action.is_preferred = Some(i == 0);
             Some(action)
@@ -177,7 +182,7 @@ fn number_fix(file: &File, problem: &Diagnostic) -> Option<CodeAction> {
     } else {
         number.to_string()
     };
-    let text = set(file, key, &number, "")?;
+    let text = set(file, key, &number)?;
     let mut action = fix(
         file,
         format!("Write {key} as {number}"),
@@ -201,7 +206,7 @@ fn date_fixes(file: &File, problem: &Diagnostic) -> Vec<CodeAction> {
     dates
         .iter()
         .filter_map(|date| {
-            let text = set(file, key, &date.to_string(), written)?;
+            let text = set(file, key, &date.to_string())?;
             Some(fix(
                 file,
                 format!("Write {key} as {date}"),
@@ -254,8 +259,7 @@ fn close_date(file: &File, problem: &Diagnostic) -> Option<CodeAction> {
     let config: &Config = &file.vault.config;
     let key = edit::vault_key(config, &file.doc.text, "close_date");
     let today = file.today.to_string();
-    let written = edit::written_value(&file.doc.text, &[key]).unwrap_or_default();
-    let text = set(file, key, &today, &written)?;
+    let text = set(file, key, &today)?;
     Some(fix(
         file,
         format!("Set {key} to today, {today}"),

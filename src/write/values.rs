@@ -111,11 +111,13 @@ fn checked(key: &str, value: &str, config: &Config, quoting: Quoting) -> Result<
                     "{field} must be at most {MAX_MONEY:e}, not {value}"
                 ));
             }
-            Ok(requote(value, quoting))
+            // Always plain, whatever quotes the old value had (`amount: "$48,000"`): quoted,
+            // a number or a boolean is text to every other YAML reader.
+            Ok(value.to_string())
         }
         FieldType::Bool => match normalize(value).as_str() {
-            "true" | "yes" | "y" => Ok(requote("true", quoting)),
-            "false" | "no" | "n" => Ok(requote("false", quoting)),
+            "true" | "yes" | "y" => Ok("true".to_string()),
+            "false" | "no" | "n" => Ok("false".to_string()),
             _ => Err(format!("{field} must be true or false, not \"{value}\"")),
         },
         FieldType::List => list(value),

@@ -551,6 +551,29 @@ fn new_refuses_to_overwrite() {
 }
 
 #[test]
+fn set_writes_numbers_and_booleans_plain_whatever_quotes_the_old_value_had() {
+    let vault = Vault::new();
+    vault.write(
+        "deals/t.md",
+        "---\ntitle: T\nstage: demo\namount: \"$48,000\"\ndm_engaged: 'no'\nnext_step: 'Call'\n---\n",
+    );
+    vault
+        .run(&[
+            "set",
+            "t",
+            "amount=48000",
+            "dm_engaged=yes",
+            "next_step=Send it",
+        ])
+        .ok();
+    // Quoted, a number or a boolean is text to other YAML readers; a text keeps its quotes.
+    assert_eq!(
+        vault.text("deals/t.md"),
+        "---\ntitle: T\nstage: demo\namount: 48000\ndm_engaged: true\nnext_step: 'Send it'\n---\n"
+    );
+}
+
+#[test]
 fn new_refuses_an_id_another_record_has_in_another_case() {
     let vault = Vault::new();
     // Links find ids in any case: `acme-renewal` would be one id with `Acme-Renewal`.
