@@ -410,6 +410,22 @@ const ROWS: &[Row] = &[
     row("whatif --lose linked --format json", WHATIF_JSON),
     row("whatif --slip linked=2027-01-15 --format md", WHATIF_MD),
     row("whatif --slip linked=2027-01-15 --format json", WHATIF_JSON),
+    row("whatif --win linked --format html", WHATIF_MD),
+    row(
+        "whatif --amount linked=1 --where amount>0 --format json",
+        WHATIF_JSON,
+    ),
+    row(
+        "pipeline --where amount>0 --quota 100000 --format json",
+        REPORT_JSON,
+    ),
+    row("prep --where amount>0 --format md", PREP),
+    row("render prep.html --where amount>0", PREP),
+    row(
+        "list deals --columns id,title,amount --sort -amount --format table",
+        LIST_DEALS,
+    ),
+    row("list deals --open --period 2027 --format json", LIST_DEALS),
     row("show linked --format text", SHOW_LINKED),
     row("show linked --format json", SHOW_LINKED),
     row("show flip --format text", HISTORY_FLIP),
