@@ -151,8 +151,9 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
         }
     };
     super::output::print(&text)?;
-    // Like the reports: 1 when the baseline left a deal out (the output says which).
-    Ok(if outcome.baseline.not_counted.is_empty() {
+    // Like the reports: 1 when the baseline or the scenario left a deal out (the output says
+    // which).
+    Ok(if outcome.not_counted.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

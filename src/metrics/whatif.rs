@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::money::{Num, Ratio};
-use super::report::{pipeline, Pipeline, ReportOptions};
+use super::report::{pipeline, NotCounted, Pipeline, ReportOptions};
 use crate::model::Config;
 use crate::model::Index;
 
@@ -106,6 +106,9 @@ pub struct Outcome {
     pub lines: Vec<Line>,
     pub baseline: Pipeline,
     pub scenario: Pipeline,
+    /// What the baseline or the scenario left out: a deal the scenario changes may drop out of
+    /// its numbers only (a win in a currency without a rate).
+    pub not_counted: NotCounted,
 }
 
 /// Why a scenario cannot apply.
@@ -207,6 +210,7 @@ pub fn whatif(
         currency: config.currency.clone(),
         changes,
         lines,
+        not_counted: baseline.not_counted.either(&scenario.not_counted),
         baseline,
         scenario,
     })

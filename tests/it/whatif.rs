@@ -126,3 +126,33 @@ fn the_scenario_renders_through_templates_the_vault_can_override() {
     let own = common::stdout(&v.cmd(&["whatif", "--win", "big"]).code(0));
     assert!(own.starts_with("closed_won=40000\n"), "{own}");
 }
+
+/// A deal the scenario brings into the numbers but cannot count (won in a currency without a
+/// rate) is named, as the reports name theirs, and the exit status says the output is
+/// incomplete; the baseline alone left nothing out.
+#[test]
+fn a_deal_only_the_scenario_leaves_out_is_named() {
+    let v = vault().file(
+        "deals/zurich.md",
+        "---\ntitle: Zurich rollout\nstage: closed_lost\namount: 9000\ncurrency: CHF\n\
+         close_date: 2025-03-01\n---\n",
+    );
+    let text = common::stdout(&v.cmd(&["whatif", "--win", "zurich"]).code(1));
+    assert!(text.contains("## Not counted"), "{text}");
+    assert!(text.contains("deals/zurich.md"), "{text}");
+    let output = v
+        .cmd(&["whatif", "--win", "zurich", "--format", "json"])
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let outcome: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    assert_eq!(
+        outcome["baseline"]["not_counted"]["items"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        outcome["not_counted"]["items"][0]["path"],
+        "deals/zurich.md"
+    );
+}

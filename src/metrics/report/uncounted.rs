@@ -58,6 +58,24 @@ pub struct NotCounted {
 }
 
 impl NotCounted {
+    /// What either of two reports on one book left out (a what-if's baseline and its
+    /// scenario): each item once, and the total both are short by at least.
+    pub fn either(&self, other: &NotCounted) -> NotCounted {
+        let mut items = self.items.clone();
+        items.extend(
+            other
+                .items
+                .iter()
+                .filter(|item| !self.items.contains(item))
+                .cloned(),
+        );
+        NotCounted {
+            items,
+            total: Num(self.total.0.min(other.total.0)),
+            unnamed_files: self.unnamed_files.max(other.unnamed_files),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty() && self.unnamed_files == 0
     }
