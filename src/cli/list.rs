@@ -135,8 +135,12 @@ pub fn run(args: Args, env: &super::Env) -> anyhow::Result<ExitCode> {
 fn totals(rows: &[Row], base: &str) -> String {
     let totals = rows::totals(rows);
     let money = |n: f64| dealbook::render::filters::format_money(n, base);
+    let left_out = match totals.without_amount {
+        0 => String::new(),
+        n => format!("; {n} without an amount or a rate, in neither"),
+    };
     format!(
-        "{}: {} · weighted {} ({base})\n",
+        "{}: {} · weighted {} ({base}){left_out}\n",
         super::output::plural(totals.count, "deal"),
         money(totals.amount),
         money(totals.weighted)

@@ -260,6 +260,8 @@ pub struct Totals {
     pub count: usize,
     pub amount: f64,
     pub weighted: f64,
+    /// The deals in `count` that are in neither amount, so that the line can say so.
+    pub without_amount: usize,
 }
 
 pub fn totals(rows: &[Row]) -> Totals {
@@ -268,6 +270,7 @@ pub fn totals(rows: &[Row]) -> Totals {
         count: rows.len(),
         amount: sum("base_amount"),
         weighted: sum("weighted"),
+        without_amount: rows.iter().filter(|r| r["base_amount"].is_null()).count(),
     }
 }
 

@@ -544,3 +544,26 @@ fn an_existing_vault_lists_deals_under_dealbooks_names() {
         "meeting notes are not records"
     );
 }
+
+/// A deal without an amount, or in a currency without a rate, is in the count but in neither
+/// amount of the table's last line, and the line says so.
+#[test]
+fn the_totals_line_says_which_deals_are_in_no_amount() {
+    let v = TestVault::new()
+        .file(
+            "deals/a.md",
+            "---\ntitle: A\nstage: demo\namount: 1000\n---\n",
+        )
+        .file(
+            "deals/b.md",
+            "---\ntitle: B\nstage: demo\namount: 500\ncurrency: CHF\n---\n",
+        )
+        .file("deals/c.md", "---\ntitle: C\nstage: demo\n---\n");
+    let out = stdout(&v.cmd(&["list", "deals"]).success());
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("3 deals: $1,000 · weighted")
+            && last.ends_with("; 2 without an amount or a rate, in neither"),
+        "{out}"
+    );
+}
