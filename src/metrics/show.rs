@@ -201,11 +201,14 @@ pub struct DealLine {
 }
 
 /// The totals of a contact's or an account's deals, counted as the pipeline report counts
-/// them: open deals (those without an exchange rate left out), and won ones.
+/// them: open deals and won ones.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct DealTotals {
     pub open: Totals,
     pub won: Totals,
+    /// The open or won deals in neither total: no stage dealbook knows, no amount, or a
+    /// currency without a rate (the deal's own page says which).
+    pub not_counted: usize,
 }
 
 /// The record at `path` as `audience` may see it, from that audience's own index
@@ -446,9 +449,14 @@ fn deal_lines(
     let mut deals = deals.to_vec();
     deals.sort_by_key(|d| (d.close_date.is_none(), d.close_date, &d.record.id));
     let views = views_of(&deals, index, config, options, history);
-    let mut totals = DealTotals::default();
+    let mut totals = DealTotals {
+        not_counted: deals.len() - views.len(),
+        ..DealTotals::default()
+    };
     for view in &views {
-        if view.open && !view.flags.contains(&Flag::NoFxRate) {
+        if (view.open || view.won) && view.amount.is_none() {
+            totals.not_counted += 1;
+        } else if view.open {
             totals.open.add(view);
         } else if view.won {
             totals.won.add(view);

@@ -296,8 +296,12 @@ fn deals(out: &mut Lines, deals: &[DealLine], totals: &DealTotals, currency: &st
             format_money(t.weighted.0, currency)
         )
     };
+    let left_out = match totals.not_counted {
+        0 => String::new(),
+        n => format!("; {n} not counted (no known stage, amount or rate)"),
+    };
     out.line(&format!(
-        "Deals: {}; {}",
+        "Deals: {}; {}{left_out}",
         sum(&totals.open, "open"),
         sum(&totals.won, "won")
     ));

@@ -662,3 +662,31 @@ fn a_file_that_cannot_be_read_is_named_with_its_problem() {
         "{said}"
     );
 }
+
+/// An account's deal that neither total can count (in a currency without a rate, or with no
+/// amount) is counted as left out, not dropped from the line in silence.
+#[test]
+fn an_accounts_totals_say_which_deals_they_leave_out() {
+    let v = TestVault::new()
+        .file("accounts/zeta.md", "---\nname: Zeta AG\n---\n")
+        .file(
+            "deals/a.md",
+            "---\ntitle: A\nstage: demo\namount: 1000\naccount: zeta\n---\n",
+        )
+        .file(
+            "deals/b.md",
+            "---\ntitle: B\nstage: demo\namount: 500\ncurrency: CHF\naccount: zeta\n---\n",
+        )
+        .file(
+            "deals/c.md",
+            "---\ntitle: C\nstage: demo\naccount: zeta\n---\n",
+        );
+    let account = show_json(&v, &["zeta"]);
+    assert_eq!(account["totals"]["open"]["count"], 1);
+    assert_eq!(account["totals"]["not_counted"], 2);
+    let text = show_text(&v, &["zeta"]);
+    assert!(
+        text.contains("; 2 not counted (no known stage, amount or rate)"),
+        "{text}"
+    );
+}
