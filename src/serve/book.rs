@@ -98,7 +98,9 @@ impl Book {
                 self.cache = history::Cache::default();
                 self.config_problems.clear();
             }
-            Applied::Records(_) | Applied::Templates => {}
+            // A template changes no record: the history stands.
+            Applied::Templates => return true,
+            Applied::Records(_) => {}
         }
         self.history = self.cache.read(&self.vault, self.today(), &mut |_, _| {});
         true
