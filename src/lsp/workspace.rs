@@ -293,7 +293,11 @@ impl Workspace {
         path: &Path,
         problems: &[Diagnostic],
     ) -> Option<PublishDiagnosticsParams> {
-        let lsp: Vec<lsp_types::Diagnostic> = match self.document(path) {
+        // The text is read only for its ranges: a file without problems is not read again.
+        let document = (!problems.is_empty())
+            .then(|| self.document(path))
+            .flatten();
+        let lsp: Vec<lsp_types::Diagnostic> = match document {
             Some(doc) => problems
                 .iter()
                 .map(|d| diagnostics::to_lsp(d, &doc))
