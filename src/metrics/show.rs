@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::history::{events, Event, History, Unavailable};
 use crate::metrics::money::Num;
-use crate::metrics::report::{not_counted, views_of, DealView, ReportOptions, Totals};
+use crate::metrics::report::{deal_not_counted, views_of, DealView, ReportOptions, Totals};
 use crate::metrics::rules::Flag;
 use crate::model::{
     schema, Account, Audience, Config, Contact, Deal, ForecastCategory, Index, Kind, Link,
@@ -312,7 +312,6 @@ fn deal_details(
         )
         .collect();
     let contact_name = |link: &Option<Link>| named(link, contact(link).map(|c| c.name.as_str()));
-    let path = deal.record.path_text();
     DealDetails {
         title: deal.title.clone(),
         account: named(&deal.account, account.map(|a| a.name.as_str())),
@@ -348,10 +347,8 @@ fn deal_details(
         flags: view
             .as_ref()
             .map_or_else(Vec::new, |v| FlagView::of(&v.flags)),
-        not_counted: not_counted(index, config, options)
-            .items
+        not_counted: deal_not_counted(deal, index, config, options)
             .into_iter()
-            .filter(|item| item.path == path)
             .map(|item| item.detail)
             .collect(),
         linked,

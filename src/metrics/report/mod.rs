@@ -15,7 +15,9 @@ pub use pipeline::{pipeline, Conversion, Pipeline};
 pub use prep::{
     prep, Added, Changes, Commitments, DealSynopsis, HistoryView, Prep, Question, Review,
 };
-pub use uncounted::{manager_copy, not_counted, ManagerCopy, NotCounted, Reason, Uncounted};
+pub use uncounted::{
+    deal_not_counted, manager_copy, not_counted, ManagerCopy, NotCounted, Reason, Uncounted,
+};
 pub use view::{
     deal_view, deal_views, views_of, DealView, Shared, SharedDeal, StageTotals, TaskView, Totals,
     Written,

@@ -110,69 +110,11 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
     let mut items = Vec::new();
     let mut total = Num(0.0);
     for deal in index.deals.iter() {
-        let record = &deal.record;
-        let before = items.len();
-        let mut add = |reason: Reason, line: usize, detail: String| {
-            items.push(Uncounted {
-                path: record.path_text(),
-                line,
-                id: Some(record.id.clone()),
-                title: Some(deal.title.clone()),
-                reason,
-                detail,
-                amount_written: written(deal, "amount"),
-            });
-        };
-        if deal.stage.is_none() {
-            let said = problem(
-                index,
-                &record.path,
-                &[Code::UnknownStage, Code::MissingStage],
-            );
-            add(
-                Reason::NoStage,
-                said.map_or(record.pos("stage").line, |d| d.line),
-                said.map_or("no stage".into(), |d| d.message.clone()),
-            );
-        } else if counts_now(deal, config, options) {
-            // A bad amount is always left out; a missing one only where the period's numbers
-            // need it (a deal not yet sized, closing later, is no gap in them).
-            let bad = written(deal, "amount").is_some();
-            let in_period = deal.close_date.is_some_and(|d| options.period.contains(d));
-            if deal.amount.is_none() && (bad || in_period) {
-                let said = problem(index, &record.path, &[Code::WrongType, Code::OutOfRange])
-                    .filter(|d| d.line == record.pos("amount").line);
-                add(
-                    Reason::NoAmount,
-                    record.pos("amount").line,
-                    said.map_or("no amount".into(), |d| d.message.clone()),
-                );
-            }
-            // Without a close date, an amount is in no period (a deal with neither leaves
-            // nothing out).
-            if deal.close_date.is_none() && (deal.amount.is_some() || bad) {
-                let detail = if deal.is_open(config) {
-                    "no close date, so it is in no period's forecast"
-                } else {
-                    "closed with no close date, so it counts in no period"
-                };
-                add(
-                    Reason::NoCloseDate,
-                    record.pos("close_date").line,
-                    detail.into(),
-                );
-            }
-            if !has_rate(deal, config) {
-                add(
-                    Reason::NoRate,
-                    record.pos("currency").line,
-                    format!("no exchange rate for {} in `fx:`", deal.currency),
-                );
-            }
-        }
-        if items.len() > before {
+        let found = deal_not_counted(deal, index, config, options);
+        if !found.is_empty() {
             total = total + Num(base_amount(deal, config).unwrap_or(0.0));
         }
+        items.extend(found);
     }
     // Files with an error and no record in the index: unreadable, or a duplicate id.
     let mut named = 0;
@@ -209,6 +151,77 @@ pub fn not_counted(index: &Index, config: &Config, options: &ReportOptions) -> N
         total,
         unnamed_files: index.unreadable.saturating_sub(named),
     }
+}
+
+/// Why `deal` is left out of the numbers of the report `options` describe: one item a reason,
+/// none when it is counted.
+pub fn deal_not_counted(
+    deal: &Deal,
+    index: &Index,
+    config: &Config,
+    options: &ReportOptions,
+) -> Vec<Uncounted> {
+    let mut items = Vec::new();
+    let record = &deal.record;
+    let mut add = |reason: Reason, line: usize, detail: String| {
+        items.push(Uncounted {
+            path: record.path_text(),
+            line,
+            id: Some(record.id.clone()),
+            title: Some(deal.title.clone()),
+            reason,
+            detail,
+            amount_written: written(deal, "amount"),
+        });
+    };
+    if deal.stage.is_none() {
+        let said = problem(
+            index,
+            &record.path,
+            &[Code::UnknownStage, Code::MissingStage],
+        );
+        add(
+            Reason::NoStage,
+            said.map_or(record.pos("stage").line, |d| d.line),
+            said.map_or("no stage".into(), |d| d.message.clone()),
+        );
+    } else if counts_now(deal, config, options) {
+        // A bad amount is always left out; a missing one only where the period's numbers
+        // need it (a deal not yet sized, closing later, is no gap in them).
+        let bad = written(deal, "amount").is_some();
+        let in_period = deal.close_date.is_some_and(|d| options.period.contains(d));
+        if deal.amount.is_none() && (bad || in_period) {
+            let said = problem(index, &record.path, &[Code::WrongType, Code::OutOfRange])
+                .filter(|d| d.line == record.pos("amount").line);
+            add(
+                Reason::NoAmount,
+                record.pos("amount").line,
+                said.map_or("no amount".into(), |d| d.message.clone()),
+            );
+        }
+        // Without a close date, an amount is in no period (a deal with neither leaves
+        // nothing out).
+        if deal.close_date.is_none() && (deal.amount.is_some() || bad) {
+            let detail = if deal.is_open(config) {
+                "no close date, so it is in no period's forecast"
+            } else {
+                "closed with no close date, so it counts in no period"
+            };
+            add(
+                Reason::NoCloseDate,
+                record.pos("close_date").line,
+                detail.into(),
+            );
+        }
+        if !has_rate(deal, config) {
+            add(
+                Reason::NoRate,
+                record.pos("currency").line,
+                format!("no exchange rate for {} in `fx:`", deal.currency),
+            );
+        }
+    }
+    items
 }
 
 /// What the manager's copy of a report leaves out, for the rep's own copy: so the rep knows
